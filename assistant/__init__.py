@@ -1,0 +1,1 @@
+"""Wethouderswijzer: answers wethouders' questions from the association's documents."""

@@ -1,0 +1,59 @@
+"""Lexical retrieval: BM25 over Dutch-stemmed tokens (bm25s with PyStemmer)."""
+
+from __future__ import annotations
+
+import re
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Question words carry no content; the corpus is Dutch, but members also ask in English.
+_EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
+               "mijn", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
+
+
+class Tokenizer:
+    """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("dutch")
+        self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP
+
+    def __call__(self, text: str) -> list[str]:
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop and (len(w) > 1 or w.isdigit())]
+        return self._stemmer.stemWords(words)
+
+
+class BM25Index:
+    """An in-memory BM25 index over a fixed list of texts, rebuilt when the documents change."""
+
+    def __init__(self, texts: list[str], tokenizer: Tokenizer):
+        self._tokenize = tokenizer
+        self._size = len(texts)
+        self._model = bm25s.BM25(k1=1.2, b=0.75)
+        tokenized = [tokenizer(t) or ["_"] for t in texts]
+        self._df: dict[str, int] = {}
+        for tokens in tokenized:
+            for token in set(tokens):
+                self._df[token] = self._df.get(token, 0) + 1
+        if texts:
+            self._model.index(tokenized, show_progress=False)
+
+    def idf(self, token: str) -> float:
+        """How rare a stemmed token is in the indexed texts (unknown tokens count as rare)."""
+        return float(np.log(1 + (self._size + 1) / (self._df.get(token, 0) + 0.5)))
+
+    def tokenize(self, text: str) -> list[str]:
+        return self._tokenize(text)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(position in the indexed list, score) of the best `k` texts with a score above zero."""
+        tokens = [t for t in self._tokenize(query) if t in self._model.vocab_dict] if self._size else []
+        if not tokens:
+            return []
+        scores = self._model.get_scores(tokens)
+        order = np.argsort(-scores)[: min(k, self._size)]
+        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]

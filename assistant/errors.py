@@ -1,0 +1,37 @@
+"""The project's exceptions: each names what went wrong, so the edge can say it in Dutch and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WijzerError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class IngestError(WijzerError):
+    """A file could not be read into text; the rest of the corpus is still ingested."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class IndexModelMismatch(WijzerError):
+    """The index was built with another embedding model than the one configured."""
+
+    def __init__(self, built_with: str, configured: str):
+        self.built_with = built_with
+        self.configured = configured
+        super().__init__(
+            f"the index was built with embedding model {built_with!r} but {configured!r} is configured; "
+            "run 'wijzer ingest' to rebuild it"
+        )
+
+
+class EmptyIndex(WijzerError):
+    """Nothing has been ingested yet."""
+
+    def __init__(self) -> None:
+        super().__init__("the index is empty; run 'wijzer ingest' first")

@@ -1,0 +1,197 @@
+"""Chroma (dense) and BM25 (lexical) behind one small class: add, remove, search.
+
+Chroma is the one store of chunks: the BM25 index is rebuilt from it whenever the ledger says the
+served documents changed, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from urllib.parse import urlparse
+
+import chromadb
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.bm25 import BM25Index, Tokenizer
+from assistant.config import Settings
+from assistant.embeddings import model_tag
+from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.ledger import Ledger, LedgerEntry
+from assistant.models import Chunk, DocumentInfo
+
+log = logging.getLogger(__name__)
+
+_MODEL_KEY = "embedding_model"
+
+
+def _client(settings: Settings) -> chromadb.api.ClientAPI:
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https")
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chromadb.Settings(anonymized_telemetry=False))
+
+
+def _metadata(chunk: Chunk) -> dict:
+    return {
+        "doc_id": chunk.doc.doc_id,
+        "version": chunk.version,
+        "title": chunk.doc.title,
+        "source": chunk.doc.source,
+        "kind": chunk.doc.kind,
+        "section": chunk.section or "",
+        "page": chunk.page if chunk.page is not None else -1,
+        "position": chunk.position,
+        "body": chunk.text,
+    }
+
+
+def _chunk(chunk_id: str, meta: dict) -> Chunk:
+    doc = DocumentInfo(doc_id=meta["doc_id"], title=meta["title"], source=meta["source"], kind=meta.get("kind", ""))
+    page = meta.get("page", -1)
+    return Chunk(
+        chunk_id=chunk_id, doc=doc, text=meta["body"], section=meta.get("section") or None,
+        page=None if page is None or page < 0 else int(page), position=int(meta.get("position", 0)),
+        version=meta["version"],
+    )
+
+
+class Index:
+    def __init__(self, settings: Settings, embeddings: Embeddings):
+        self.settings = settings
+        self.embeddings = embeddings
+        self.model = model_tag(embeddings)
+        self.ledger = Ledger(settings.ledger_path)
+        self._client = _client(settings)
+        self._store = self._open_store()
+        self._tokenizer = Tokenizer()
+        self._lock = threading.Lock()
+        self._loaded_generation: str | None = None
+        self._chunks: list[Chunk] = []
+        self._bm25: BM25Index | None = None
+
+    def _open_store(self) -> Chroma:
+        return Chroma(
+            collection_name=self.settings.collection,
+            embedding_function=self.embeddings,
+            client=self._client,
+            collection_metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
+        )
+
+    # -- the embedding model the index was built with --------------------------------------------
+
+    def built_with(self) -> str | None:
+        meta = self._store._collection.metadata or {}
+        if self._store._collection.count() == 0 and not self.ledger.entries():
+            return None
+        return meta.get(_MODEL_KEY)
+
+    def check_model(self) -> None:
+        built = self.built_with()
+        if built is not None and built != self.model:
+            raise IndexModelMismatch(built, self.model)
+
+    def reset(self) -> None:
+        """Drop every chunk and ledger entry, e.g. to rebuild with another embedding model."""
+        self._client.delete_collection(self.settings.collection)
+        self.ledger.clear()
+        self._store = self._open_store()
+        self._loaded_generation = None
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def add_document(self, entry: LedgerEntry, chunks: list[Chunk], on_progress=None, batch: int = 32) -> None:
+        """Write a document's chunks, switch the ledger to its version, then drop older versions."""
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            self._store.add_texts(
+                texts=[c.indexed_text() for c in part],
+                metadatas=[_metadata(c) for c in part],
+                ids=[c.chunk_id for c in part],
+            )
+            if on_progress:
+                on_progress(len(part))
+        self.ledger.commit(entry)
+        self._store._collection.delete(
+            where={"$and": [{"doc_id": entry.doc_id}, {"version": {"$ne": entry.version}}]}
+        )
+
+    def remove_document(self, doc_id: str) -> None:
+        self.ledger.remove(doc_id)
+        self._store._collection.delete(where={"doc_id": doc_id})
+
+    def sweep(self) -> int:
+        """Delete chunks no ledger entry points at (left by a crash mid-ingest); returns how many."""
+        entries = self.ledger.entries()
+        got = self._store._collection.get(include=["metadatas"])
+        stale = [
+            cid for cid, meta in zip(got["ids"], got["metadatas"])
+            if entries.get(meta.get("doc_id")) is None or entries[meta["doc_id"]].version != meta.get("version")
+        ]
+        for start in range(0, len(stale), 500):
+            self._store._collection.delete(ids=stale[start : start + 500])
+        return len(stale)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def documents(self) -> list[LedgerEntry]:
+        return list(self.ledger.entries().values())
+
+    def _served_filter(self) -> dict:
+        versions = sorted({e.version for e in self.ledger.entries().values()})
+        return {"version": {"$in": versions}}
+
+    def _refresh(self) -> None:
+        generation = self.ledger.generation()
+        if generation == self._loaded_generation:
+            return
+        with self._lock:
+            if generation == self._loaded_generation:
+                return
+            entries = self.ledger.entries()
+            chunks: list[Chunk] = []
+            if entries:
+                got = self._store._collection.get(where=self._served_filter(), include=["metadatas"])
+                chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
+                chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
+                chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
+            self._chunks = chunks
+            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer)
+            self._loaded_generation = generation
+            log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
+
+    def chunks(self) -> list[Chunk]:
+        self._refresh()
+        return list(self._chunks)
+
+    def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        self._refresh()
+        if not self._chunks:
+            raise EmptyIndex()
+        return [(self._chunks[i], score) for i, score in self._bm25.search(query, k)]
+
+    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """Chunks by cosine similarity to the question (1.0 is identical)."""
+        self._refresh()
+        if not self._chunks:
+            raise EmptyIndex()
+        vector = self.embeddings.embed_query(query)
+        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._served_filter())
+        served = {c.chunk_id: c for c in self._chunks}
+        out = []
+        for doc, distance in hits:
+            chunk = served.get(doc.id)
+            if chunk is not None:
+                out.append((chunk, 1.0 - float(distance)))
+        return out
+
+    def lexicon(self) -> BM25Index:
+        """The BM25 index of the served chunks, for its tokenizer and term weights."""
+        self._refresh()
+        return self._bm25
+
+    def stats(self) -> dict:
+        entries = self.ledger.entries()
+        return {"documents": len(entries), "chunks": sum(e.chunks for e in entries.values())}

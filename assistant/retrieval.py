@@ -1,0 +1,63 @@
+"""Retrieval strategies by name (hybrid, bm25, dense): fusion by weighted reciprocal rank, near-duplicates removed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.config import Settings
+from assistant.index import Index
+from assistant.models import Chunk, Passage
+
+_WORD = re.compile(r"\w+")
+STRATEGIES = ("hybrid", "bm25", "dense")
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    best_dense: float  # highest cosine similarity of any chunk to the question (0 when not searched)
+
+
+def _words(chunk: Chunk) -> set[str]:
+    return set(_WORD.findall(chunk.text.lower()))
+
+
+def _dedupe(passages: list[Passage], k: int, threshold: float = 0.8) -> list[Passage]:
+    kept: list[Passage] = []
+    kept_words: list[set[str]] = []
+    for passage in passages:
+        words = _words(passage.chunk)
+        if any(len(words & other) / max(1, len(words | other)) >= threshold for other in kept_words):
+            continue
+        kept.append(passage)
+        kept_words.append(words)
+        if len(kept) == k:
+            break
+    return kept
+
+
+def retrieve(index: Index, question: str, settings: Settings, strategy: str | None = None,
+             k: int | None = None, pool: int = 30) -> Retrieval:
+    """The best `k` distinct passages for the question by the named strategy."""
+    strategy = strategy or settings.retriever
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown retrieval strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    k = k or settings.top_k
+    dense = index.dense_search(question, pool) if strategy in ("hybrid", "dense") else []
+    lexical = index.bm25_search(question, pool) if strategy in ("hybrid", "bm25") else []
+    best_dense = dense[0][1] if dense else 0.0
+
+    passages: dict[str, Passage] = {}
+    for name, hits, weight in (("dense", dense, settings.fusion_dense_weight),
+                               ("bm25", lexical, settings.fusion_bm25_weight)):
+        for rank, (chunk, score) in enumerate(hits, start=1):
+            passage = passages.setdefault(chunk.chunk_id, Passage(chunk=chunk))
+            passage.ranks[name] = rank
+            passage.score += weight / (settings.fusion_k + rank)
+            if name == "dense":
+                passage.dense_similarity = score
+            else:
+                passage.bm25_score = score
+    ranked = sorted(passages.values(), key=lambda p: p.score, reverse=True)
+    return Retrieval(_dedupe(ranked, k), best_dense)

@@ -1,0 +1,1 @@
+"""Ingest: corpus files -> clean text with pages and sections -> chunks -> index."""

@@ -1,0 +1,89 @@
+"""Turns extracted text into readable blocks: list markup, emphasis and slide fragments removed."""
+
+from __future__ import annotations
+
+import re
+
+_TAG = re.compile(r"<[^>]+>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:|https?:)[^)]*\)")
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d+[.)])\s+")
+_LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def _inline(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = text.replace("\u00a0", " ").replace("\u00ad", "")
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _table_row(line: str) -> list[str]:
+    """A tab-separated row; a cell of HTML list markup becomes '- ' items under the first cell."""
+    cells = [c.strip() for c in line.split("\t")]
+    if any("<ul" in c or "<li" in c or "•" in c for c in cells[1:]):
+        label = _inline(_TAG.sub(" ", cells[0]))
+        items: list[str] = []
+        for cell in cells[1:]:
+            plain = _TAG.sub("•", cell)
+            items += [_inline(i) for i in plain.split("•") if _inline(i)]
+        if not items:
+            return []
+        return [f"{label}:"] + [f"- {i}" for i in items]
+    cells = [_inline(_TAG.sub(" ", c)) for c in cells]
+    cells = [c for c in cells if c]
+    if len(cells) <= 1:
+        return []  # a row whose cells are empty says nothing on its own
+    return [" | ".join(cells)]
+
+
+def clean_block(block: str) -> list[str]:
+    """Clean one block (text between blank lines) into lines; [] when nothing readable is left."""
+    lines: list[str] = []
+    for raw in block.splitlines():
+        if not raw.strip() or _LONE_NUMBER.match(raw) or raw.strip() in {"---", "***"}:
+            continue
+        if "\t" in raw.strip():
+            lines += _table_row(raw.strip())
+            continue
+        if "<" in raw and _TAG.search(raw):
+            raw = _TAG.sub(" ", raw)
+        if "•" in raw and not raw.lstrip().startswith("•"):
+            head, *items = raw.split("•")
+            lines += ([_inline(head)] if _inline(head) else []) + [f"- {_inline(i)}" for i in items if _inline(i)]
+            continue
+        line = _inline(raw)
+        if _BULLET.match(line) and not line.startswith("#"):
+            line = "- " + _BULLET.sub("", line)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def is_slide_fragment(lines: list[str]) -> bool:
+    """Words scattered over a slide (image captions, cut-up titles): short lines, no sentences."""
+    if not lines or any(line.startswith(("#", "- ")) for line in lines):
+        return False
+    words = sum(len(line.split()) for line in lines)
+    if len(lines) == 1:
+        line = lines[0]
+        return len(line) < 40 and (not line[:1].isupper() or line.isupper() or len(line.replace(" ", "")) < 5)
+    return all(len(line) <= 32 for line in lines) and words <= 14 and not lines[-1].endswith(".")
+
+
+def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
+    """Split text into cleaned blocks of lines, dropping empty, repeated and (optionally) fragment blocks."""
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = clean_block(raw)
+        if not lines:
+            continue
+        if drop_fragments and is_slide_fragment(lines):
+            continue
+        key = "\n".join(lines)
+        if len(key) < 200 and key in seen:
+            continue  # running headers and repeated titles on every page
+        seen.add(key)
+        out.append(lines)
+    return out
