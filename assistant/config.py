@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     fusion_bm25_weight: float = 1.0
     fusion_k: int = 60
 
+    # When an answer counts as found in the documents (calibrated in bench/calibrate.py): the cited
+    # sentences hold this share of the question's weighted terms, or a lower share when a passage is
+    # also close in meaning (cosine similarity).
+    min_support: float = 0.5
+    min_support_with_dense: float = 0.25
+    min_dense: float = 0.86
+    # Below this similarity a question without domain words is declined as out of scope.
+    min_dense_in_domain: float = 0.84
+
     chunk_chars: int = 1200
     max_question_chars: int = 2000
 

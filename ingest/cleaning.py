@@ -81,6 +81,10 @@ def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
             continue
         if drop_fragments and is_slide_fragment(lines):
             continue
+        if out and re.search(r"[a-zà-ÿ]-$", out[-1][-1]) and lines[0][:1].islower():
+            out[-1][-1] = out[-1][-1][:-1] + lines[0]  # a word hyphenated across a page or column break
+            out[-1] += lines[1:]
+            continue
         key = "\n".join(lines)
         if len(key) < 200 and key in seen:
             continue  # running headers and repeated titles on every page

@@ -1,0 +1,125 @@
+"""The HTTP API: thin FastAPI routes over the service, with Dutch messages for bad requests."""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+
+from assistant.config import Settings
+from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.models import Answer, Turn
+from assistant.service import Service, build_service
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    question: StrictStr = Field(description="De vraag, in het Nederlands (maximaal 2000 tekens).")
+    history: list[Turn] | None = Field(default=None, description="Het gesprek tot nu toe, oudste beurt eerst.")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("empty")
+        return value
+
+
+def _dutch(errors: list[dict], max_chars: int) -> str:
+    """One Dutch sentence per problem, naming the field."""
+    messages = []
+    for error in errors:
+        field = ".".join(str(p) for p in error.get("loc", []) if p != "body") or "verzoek"
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            messages.append("Het verzoek is geen geldige JSON.")
+        elif kind == "missing":
+            messages.append(f"Het veld '{field}' ontbreekt.")
+        elif kind in ("string_type", "string_too_short") or kind.endswith("_type"):
+            messages.append(f"Het veld '{field}' heeft een verkeerd type; verwacht wordt tekst of een lijst zoals beschreven in /docs.")
+        elif kind == "value_error" and field == "question":
+            messages.append("De vraag is leeg. Typ een vraag.")
+        elif kind == "too_long":
+            messages.append(f"De vraag is te lang: maximaal {max_chars} tekens.")
+        else:
+            messages.append(f"Het veld '{field}' is ongeldig.")
+    return " ".join(dict.fromkeys(messages))
+
+
+def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.service = service or build_service(settings)
+        yield
+
+    app = FastAPI(
+        title="Wethouderswijzer",
+        description="Antwoorden voor wethouders uit de documenten van de Wethoudersvereniging, met bronnen.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    def get_service(request: Request) -> Service:
+        return request.app.state.service
+
+    ServiceDep = Annotated[Service, Depends(get_service)]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": _dutch(exc.errors(), settings.max_question_chars)})
+
+    @app.exception_handler(EmptyIndex)
+    async def _empty(request: Request, exc: EmptyIndex) -> JSONResponse:
+        log.error("%s", exc)
+        return JSONResponse(status_code=503, content={"detail": "De documenten zijn nog niet ingelezen. Probeer het later opnieuw."})
+
+    @app.exception_handler(IndexModelMismatch)
+    async def _mismatch(request: Request, exc: IndexModelMismatch) -> JSONResponse:
+        log.error("%s", exc)
+        return JSONResponse(status_code=503, content={"detail": "De zoekindex moet opnieuw worden opgebouwd. Probeer het later opnieuw."})
+
+    def _check_length(body: AskRequest) -> None:
+        if len(body.question) > settings.max_question_chars:
+            raise RequestValidationError([{"type": "too_long", "loc": ("body", "question"), "msg": "too long"}])
+
+    @app.post("/api/ask", response_model=Answer, summary="Stel een vraag")
+    def ask(body: AskRequest, svc: ServiceDep) -> Answer:
+        _check_length(body)
+        return svc.ask(body.question, body.history)
+
+    @app.post("/api/ask/stream", summary="Stel een vraag; het antwoord komt als server-sent events")
+    def ask_stream(body: AskRequest, svc: ServiceDep) -> StreamingResponse:
+        _check_length(body)
+        answer = svc.ask(body.question, body.history)
+
+        def events():
+            for paragraph in answer.answer.split("\n\n"):
+                yield f"event: delta\ndata: {json.dumps({'text': paragraph + chr(10) + chr(10)}, ensure_ascii=False)}\n\n"
+            yield f"event: answer\ndata: {answer.model_dump_json()}\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/health", summary="Status en omvang van de index")
+    def health(svc: ServiceDep) -> dict:
+        return {"status": "ok", **svc.index.stats()}
+
+    @app.get("/api/documents", summary="De documenten in de index")
+    def documents(svc: ServiceDep) -> list[dict]:
+        return [
+            {"id": e.doc_id, "title": e.title, "source": e.source, "kind": e.kind, "publisher": e.publisher,
+             "date": e.date, "chunks": e.chunks}
+            for e in svc.index.documents()
+        ]
+
+    return app

@@ -1,0 +1,33 @@
+"""Answer generators behind one Protocol, chosen by name with build_generator()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.bm25 import BM25Index
+from assistant.config import Settings
+from assistant.models import Citation, Passage
+
+
+@dataclass
+class Draft:
+    """Answer text with [n] markers, the citations they point at, and how well the passages fit."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    support: float = 0.0  # share of the question's weighted terms found in the cited sentences
+
+
+class Generator(Protocol):
+    name: str
+
+    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index) -> Draft: ...
+
+
+def build_generator(settings: Settings) -> Generator:
+    if settings.generator == "extractive":
+        from assistant.generators.extractive import ExtractiveGenerator
+
+        return ExtractiveGenerator()
+    raise ValueError(f"unknown generator {settings.generator!r}")

@@ -1,0 +1,120 @@
+"""The extractive generator: the sentences of the retrieved passages that best answer the question,
+quoted word for word with [n] markers. It needs no language model and invents nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.bm25 import BM25Index
+from assistant.generators import Draft
+from assistant.models import Citation, Passage
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
+# Questions that ask for a number or a date are best answered by a sentence that holds one.
+_ASKS_NUMBER = re.compile(r"^\s*(hoeveel|hoe ?veel|wanneer|in welk jaar|sinds wanneer|hoe lang|hoe hoog|how many|how much|when)\b", re.I)
+_DIGIT = re.compile(r"\d")
+
+
+def _matches(term: str, words: set[str]) -> bool:
+    """A question term is found in a sentence as a word or as the head of a Dutch compound
+    ('verlof' in 'zwangerschapsverlof', 'vereniging' in 'wethoudersvereniging')."""
+    return term in words or (len(term) >= 5 and any(w.endswith(term) for w in words))
+
+
+@dataclass
+class _Sentence:
+    passage: int
+    position: int
+    text: str
+    is_item: bool
+    cover: float = 0.0
+
+
+def sentences(text: str) -> list[tuple[str, bool]]:
+    """(sentence, is list item) in reading order; headings and fragments of a few words are left out."""
+    out: list[tuple[str, bool]] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line.startswith("- "):
+            out.append((line[2:], True))
+            continue
+        for sentence in _SENTENCE_END.split(line):
+            if len(sentence.split()) >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80):
+                out.append((sentence, False))
+    return out
+
+
+class ExtractiveGenerator:
+    name = "extractive"
+
+    def __init__(self, max_sentences: int = 3, max_items: int = 6, rank_prior: float = 0.12, keep_ratio: float = 0.6):
+        self.keep_ratio = keep_ratio  # a further sentence must cover this share of what the best one covers
+        self.max_sentences = max_sentences
+        self.max_items = max_items
+        self.rank_prior = rank_prior
+
+    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index) -> Draft:
+        terms = set(lexicon.tokenize(question))
+        weights = {t: lexicon.idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        number_bonus = 0.2 if _ASKS_NUMBER.search(question) else 0.0
+        candidates: list[_Sentence] = []
+        for rank, passage in enumerate(passages):
+            for position, (text, is_item) in enumerate(sentences(passage.chunk.text)):
+                words = set(lexicon.tokenize(text))
+                cover = sum(w for t, w in weights.items() if _matches(t, words)) / total
+                if cover and number_bonus and _DIGIT.search(text):
+                    cover = min(1.0, cover + number_bonus)
+                candidates.append(_Sentence(rank, position, text, is_item, cover))
+        if not candidates:
+            return Draft(text="")
+
+        scored = sorted(candidates, key=lambda s: s.cover + self.rank_prior / (s.passage + 1), reverse=True)
+        best = scored[0].cover
+        chosen = [s for s in scored[: self.max_sentences] if s.cover > 0 and s.cover >= self.keep_ratio * best]
+        if not chosen:  # no shared words: trust the ranking and quote the top passage's opening
+            chosen = [s for s in candidates if s.passage == 0][:2]
+        chosen = self._with_list_items(chosen, candidates)
+        support = max((s.cover for s in chosen), default=0.0)
+        chosen.sort(key=lambda s: (s.passage, s.position))
+        return self._format(chosen, passages, support)
+
+    def _with_list_items(self, chosen: list[_Sentence], candidates: list[_Sentence]) -> list[_Sentence]:
+        """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along."""
+        keep = list(chosen)
+        for sentence in chosen:
+            if sentence.text.endswith(":"):
+                items = [c for c in candidates if c.passage == sentence.passage and c.position > sentence.position]
+                for item in items:
+                    if not item.is_item or len([k for k in keep if k.passage == sentence.passage and k.is_item]) >= self.max_items:
+                        break
+                    if item not in keep:
+                        keep.append(item)
+        return keep
+
+    def _format(self, chosen: list[_Sentence], passages: list[Passage], support: float) -> Draft:
+        numbers: dict[int, int] = {}
+        quotes: dict[int, list[str]] = {}
+        lines: list[str] = []
+        paragraph: list[str] = []
+        for sentence in chosen:
+            n = numbers.setdefault(sentence.passage, len(numbers) + 1)
+            quotes.setdefault(sentence.passage, []).append(sentence.text)
+            if sentence.is_item:
+                if paragraph:
+                    lines.append(" ".join(paragraph))
+                    paragraph = []
+                lines.append(f"- {sentence.text} [{n}]")
+            else:
+                paragraph.append(f"{sentence.text} [{n}]")
+        if paragraph:
+            lines.append(" ".join(paragraph))
+        citations = []
+        for index, n in sorted(numbers.items(), key=lambda item: item[1]):
+            chunk = passages[index].chunk
+            citations.append(Citation(
+                n=n, document=chunk.doc.title, source=chunk.doc.source, page=chunk.page, section=chunk.section,
+                quote=" … ".join(quotes[index]),
+            ))
+        return Draft(text="\n".join(lines), citations=citations, support=support)

@@ -1,0 +1,85 @@
+"""ask(question, history) -> Answer: the one door every interface (API, UI, CLI, eval) goes through."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from assistant.config import Settings
+from assistant.embeddings import build_embeddings
+from assistant.followup import standalone
+from assistant.generators import Draft, Generator, build_generator
+from assistant.index import Index
+from assistant.models import Answer, ContactInfo, Route, Turn
+from assistant.retrieval import retrieve
+from assistant.routing import Decision, Router
+from assistant.templates import Templates
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    def __init__(self, settings: Settings, index: Index, router: Router, generator: Generator, templates: Templates):
+        self.settings = settings
+        self.index = index
+        self.router = router
+        self.generator = generator
+        self.templates = templates
+
+    def contact(self) -> ContactInfo:
+        c = self.settings.contact
+        return ContactInfo(name=c.name, phone=c.phone, email=c.email)
+
+    def ask(self, question: str, history: list[Turn] | None = None, strategy: str | None = None) -> Answer:
+        started = time.perf_counter()
+        question = question.strip()
+        if self.settings.log_questions:
+            log.info("question: %s", question)
+        answer = self._answer(question, history or [], strategy)
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info("answered: route=%s reason=%s citations=%d in %.0f ms",
+                 answer.route.value, answer.reason, len(answer.citations), answer.latency_ms)
+        return answer
+
+    def _answer(self, question: str, history: list[Turn], strategy: str | None) -> Answer:
+        decision = self.router.classify(question)
+        if decision is not None and decision.route is Route.decline:
+            return Answer(answer=self.templates.render(f"decline_{decision.reason}"), route=Route.decline,
+                          reason=decision.reason)
+
+        query = standalone(question, history)
+        found = retrieve(self.index, query, self.settings, strategy=strategy)
+        draft = self.generator.generate(query, found.passages, self.index.lexicon())
+        grounded = bool(draft.text) and self._is_grounded(found.best_dense, draft)
+
+        if decision is not None:  # a person must take over; say first what the documents do say
+            return self._escalate(decision, draft if grounded else None)
+        if grounded:
+            text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
+            return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
+        if not self.router.in_domain(question) and found.best_dense < self.settings.min_dense_in_domain:
+            return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
+        return self._escalate(Decision(Route.escalate, "not_found"), None)
+
+    def _is_grounded(self, best_dense: float, draft: Draft) -> bool:
+        s = self.settings
+        return draft.support >= s.min_support or (best_dense >= s.min_dense and draft.support >= s.min_support_with_dense)
+
+    def _escalate(self, decision: Decision, draft: Draft | None) -> Answer:
+        contact = self.contact()
+        parts = []
+        if decision.urgent:
+            parts.append(self.templates.render("safety_112"))
+        parts.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
+        if draft is not None:
+            parts.append(self.templates.render("answer_intro") + "\n\n" + draft.text)
+        parts.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))
+        return Answer(answer="\n\n".join(parts), route=Route.escalate, reason=decision.reason,
+                      citations=draft.citations if draft else [], contact=contact)
+
+
+def build_service(settings: Settings) -> Service:
+    """Wires the configured parts together; called once at start-up, never at import."""
+    index = Index(settings, build_embeddings(settings))
+    index.check_model()
+    return Service(settings, index, Router(), build_generator(settings), Templates(settings.prompts_dir))
