@@ -1,6 +1,5 @@
 """The HTTP API: thin FastAPI routes over the service, with Dutch messages for bad requests."""
 
-from __future__ import annotations
 
 import json
 import logging

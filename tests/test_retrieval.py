@@ -1,0 +1,43 @@
+"""Retrieval over the real corpus: the right document comes back in the top 5."""
+
+from __future__ import annotations
+
+import yaml
+
+from assistant.config import PROJECT_ROOT
+from assistant.retrieval import retrieve
+
+QUESTIONS = yaml.safe_load((PROJECT_ROOT / "eval" / "retrieval.yaml").read_text(encoding="utf-8"))
+ALL = QUESTIONS["tuning"] + QUESTIONS["heldout"]
+
+
+def _doc_hit_rate(index, strategy: str) -> tuple[float, list[str]]:
+    misses = []
+    for item in ALL:
+        passages = retrieve(index, item["q"], index.settings, strategy=strategy, k=5).passages
+        if item["doc"] not in {p.chunk.doc.doc_id for p in passages}:
+            misses.append(item["q"])
+    return 1 - len(misses) / len(ALL), misses
+
+
+def test_question_set_is_large_enough():
+    assert len(ALL) >= 15
+
+
+def test_hybrid_finds_the_right_document_in_top_5(corpus_index):
+    rate, misses = _doc_hit_rate(corpus_index, "hybrid")
+    assert rate >= 0.9, f"hit@5 {rate:.2f}; missed: {misses}"
+
+
+def test_single_retrievers_stay_selectable(corpus_index):
+    for strategy in ("bm25", "dense"):
+        rate, misses = _doc_hit_rate(corpus_index, strategy)
+        assert rate >= 0.75, f"{strategy}: hit@5 {rate:.2f}; missed: {misses}"
+
+
+def test_near_duplicate_passages_are_removed(corpus_index):
+    # The values publication repeats the same advice for several office holders.
+    passages = retrieve(corpus_index, "Kom afspraken en toezeggingen na en stel reële deadlines", corpus_index.settings,
+                        k=10).passages
+    texts = [p.chunk.text for p in passages]
+    assert len(set(texts)) == len(texts)
