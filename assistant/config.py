@@ -41,15 +41,15 @@ class Settings(BaseSettings):
     generator: Literal["extractive"] = "extractive"
     top_k: int = 5
     # Weights of the two rankings in reciprocal rank fusion, tuned on eval/retrieval.yaml.
-    fusion_dense_weight: float = 1.0
+    fusion_dense_weight: float = 1.6
     fusion_bm25_weight: float = 1.0
-    fusion_k: int = 60
+    fusion_k: int = 10
 
     # When an answer counts as found in the documents (calibrated in bench/calibrate.py): the cited
     # sentences hold this share of the question's weighted terms, or a lower share when a passage is
     # also close in meaning (cosine similarity).
     min_support: float = 0.5
-    min_support_with_dense: float = 0.25
+    min_support_with_dense: float = 0.2
     min_dense: float = 0.86
     # Below this similarity a question without domain words is declined as out of scope.
     min_dense_in_domain: float = 0.84

@@ -40,7 +40,10 @@ def sentences(text: str) -> list[tuple[str, bool]]:
             out.append((line[2:], True))
             continue
         for sentence in _SENTENCE_END.split(line):
-            if len(sentence.split()) >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80):
+            words = len(sentence.split())
+            if (words >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80)) or (
+                words >= 2 and ":" in sentence and _DIGIT.search(sentence)  # 'Telefoon: 070 221 07 70'
+            ):
                 out.append((sentence, False))
     return out
 

@@ -1,0 +1,112 @@
+"""Benchmarks: cold and unchanged ingest, serve start-up, /api/ask latency, retrieval quality.
+
+Prints figures and ratios against a baseline measured in the same run:
+unchanged re-ingest against cold ingest, and hybrid retrieval against BM25-only and dense-only.
+Usage: .venv/bin/python bench/run.py [--questions N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.config import Settings  # noqa: E402
+from assistant.embeddings import build_embeddings  # noqa: E402
+from assistant.index import Index  # noqa: E402
+from assistant.retrieval import retrieve  # noqa: E402
+from bench.common import first_relevant_rank, percentile, retrieval_questions, unanswerable_questions  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
+
+
+def bench_ingest(data: Path) -> Index:
+    settings = Settings(data_dir=data)
+    index = Index(settings, build_embeddings(settings))
+    cold = ingest(index, progress=False)
+    warm = ingest(index, progress=False)
+    print("== ingest (seed corpus)")
+    print(f"cold ingest:       {cold.seconds:6.1f} s  {cold.chunks_embedded} chunks  {cold.chunks_embedded / cold.seconds:.1f} chunks/s")
+    print(f"unchanged ingest:  {warm.seconds:6.2f} s  {warm.chunks_embedded} chunks embedded  "
+          f"({warm.seconds / cold.seconds:.3f} x cold)")
+    return index
+
+
+def bench_retrieval(index: Index) -> None:
+    sets = retrieval_questions()
+    print("\n== retrieval (passage with the expected fact in the top 5)")
+    print(f"{'part':8} {'strategy':8} {'n':>3} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}")
+    for part in ("tuning", "heldout"):
+        results = {}
+        for strategy in ("bm25", "dense", "hybrid"):
+            ranks = [first_relevant_rank(retrieve(index, q["q"], index.settings, strategy, k=5).passages, q) for q in sets[part]]
+            n = len(ranks)
+            hit1 = sum(r == 1 for r in ranks) / n
+            hit5 = sum(r is not None for r in ranks) / n
+            mrr = sum(1 / r for r in ranks if r) / n
+            results[strategy] = (hit5, mrr)
+            print(f"{part:8} {strategy:8} {n:3d} {hit1:6.2f} {hit5:6.2f} {mrr:6.2f}")
+        h5, mrr = results["hybrid"]
+        for base in ("bm25", "dense"):
+            b5, bmrr = results[base]
+            print(f"{part:8} hybrid vs {base}: hit@5 x{h5 / b5 if b5 else float('inf'):.2f}, MRR x{mrr / bmrr if bmrr else float('inf'):.2f}")
+
+
+def bench_serve(data: Path, questions: list[str]) -> None:
+    port = 8765
+    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "WIJZER_LOG_LEVEL": "WARNING"}
+    wijzer = str(Path(sys.executable).parent / "wijzer")
+    started = time.perf_counter()
+    proc = subprocess.Popen([wijzer, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+            if time.perf_counter() - started > 120 or proc.poll() is not None:
+                raise SystemExit("server did not start")
+        ready = time.perf_counter() - started
+        latencies = []
+        with httpx.Client(timeout=30) as client:
+            client.post(f"{base}/api/ask", json={"question": "warm-up"})
+            for question in questions:
+                t = time.perf_counter()
+                r = client.post(f"{base}/api/ask", json={"question": question})
+                r.raise_for_status()
+                latencies.append((time.perf_counter() - t) * 1000)
+        print("\n== serve")
+        print(f"wijzer serve ready: {ready:.1f} s")
+        print(f"/api/ask over {len(latencies)} questions: p50 {percentile(latencies, 50):.0f} ms, "
+              f"p95 {percentile(latencies, 95):.0f} ms, max {max(latencies):.0f} ms")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        index = bench_ingest(data)
+        bench_retrieval(index)
+        sets = retrieval_questions()
+        pool = [q["q"] for part in sets.values() for q in part] + unanswerable_questions()
+        questions = (pool * (args.questions // len(pool) + 1))[: args.questions]
+        bench_serve(data, questions)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Server mode: the same ingest and search against a real `chroma run` server (WIJZER_CHROMA_URL)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from assistant.config import Settings
+from assistant.index import Index
+from ingest.pipeline import ingest
+from tests.conftest import free_port, venv_bin
+
+
+@pytest.fixture
+def chroma_url(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([venv_bin("chroma"), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_ingest_and_search_through_a_chroma_server(chroma_url, tmp_path, small_corpus, e5):
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus, chroma_url=chroma_url)
+    index = Index(settings, e5)
+    report = ingest(index, progress=False)
+    assert sorted(report.added) == ["leden.txt", "verlof.md"]
+    assert not (tmp_path / "data" / "chroma").exists()  # vectors live in the server, not locally
+    hits = index.dense_search("hoe lang duurt het zwangerschapsverlof", 3)
+    assert "zestien weken" in hits[0][0].text
+    assert ingest(Index(settings, e5), progress=False).chunks_embedded == 0
