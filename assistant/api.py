@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from assistant.config import Settings
@@ -108,6 +108,11 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             yield f"event: answer\ndata: {answer.model_dump_json()}\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # Until the chat UI is served here, the interactive API docs are where a person can ask.
+        return RedirectResponse("/docs")
 
     @app.get("/health", summary="Status en omvang van de index")
     def health(svc: ServiceDep) -> dict:
