@@ -63,7 +63,7 @@ def discover(paths: list[Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise FileNotFoundError(f"no such file or folder: {path}")
+            raise IngestError(path, "no such file or folder")
     return sorted(set(found))
 
 

@@ -89,3 +89,23 @@ def venv_bin(name: str) -> str:
 
 
 ROOT = PROJECT_ROOT
+
+
+def wait_until_up(url: str, proc, timeout: float = 120) -> None:
+    """Poll `url` until it answers 200; fail with the process output if it exits or times out."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read() if proc.stdout else ""
+            pytest.fail(f"process exited before {url} answered: {out}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"{url} did not answer within {timeout:.0f} s")

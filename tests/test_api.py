@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import free_port, venv_bin
+from tests.conftest import free_port, venv_bin, wait_until_up
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +22,7 @@ def server(tmp_path_factory, corpus_data_dir):
     proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {proc.stdout.read()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("server did not become ready")
+    wait_until_up(f"{base}/health", proc)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import time
 
-import httpx
 import pytest
 
 from assistant.config import Settings
 from assistant.index import Index
 from ingest.pipeline import ingest
-from tests.conftest import free_port, venv_bin
+from tests.conftest import free_port, venv_bin, wait_until_up
 
 
 @pytest.fixture
@@ -20,16 +18,7 @@ def chroma_url(tmp_path):
     proc = subprocess.Popen([venv_bin("chroma"), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
+    wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
