@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from assistant.config import Settings
 from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.feedback import Feedback, FeedbackStore
 from assistant.models import Answer, Turn
 from assistant.service import Service, build_service
 
@@ -54,12 +55,13 @@ def _dutch(errors: list[dict], max_chars: int) -> str:
     return " ".join(dict.fromkeys(messages))
 
 
-def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, service: Service | None = None, with_ui: bool = True) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.service = service or build_service(settings)
+        app.state.feedback = FeedbackStore(settings.feedback_path)
         yield
 
     app = FastAPI(
@@ -109,11 +111,6 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # Until the chat UI is served here, the interactive API docs are where a person can ask.
-        return RedirectResponse("/docs")
-
     @app.get("/health", summary="Status en omvang van de index")
     def health(svc: ServiceDep) -> dict:
         return {"status": "ok", **svc.index.stats()}
@@ -126,4 +123,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             for e in svc.index.documents()
         ]
 
+    @app.post("/api/feedback", status_code=201, summary="Geef feedback op een antwoord")
+    def feedback(body: Feedback, request: Request) -> dict:
+        return {"id": request.app.state.feedback.add(body)}
+
+    if with_ui:
+        from assistant.ui import mount
+
+        app = mount(app, settings, lambda: app.state.service, lambda: app.state.feedback)
     return app

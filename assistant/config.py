@@ -69,3 +69,7 @@ class Settings(BaseSettings):
     @cached_property
     def ledger_path(self) -> Path:
         return self.data_dir / "ledger.sqlite"
+
+    @cached_property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.sqlite"

@@ -53,7 +53,8 @@ class Service:
         grounded = bool(draft.text) and self._is_grounded(found.best_dense, draft)
 
         if decision is not None:  # a person must take over; say first what the documents do say
-            return self._escalate(decision, draft if grounded else None)
+            relevant = bool(draft.text) and draft.support >= self.settings.min_support_with_dense
+            return self._escalate(decision, draft if relevant else None)
         if grounded:
             text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
