@@ -15,6 +15,14 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeve
                "mijn", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """At most one substitution, insertion or deletion apart."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 class Tokenizer:
     """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer."""
 
@@ -48,6 +56,21 @@ class BM25Index:
 
     def tokenize(self, text: str) -> list[str]:
         return self._tokenize(text)
+
+    def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
+        """Content words of the text that occur nowhere in the indexed texts, not even as part of a
+        compound: a sign that the documents do not speak of what is asked ('contributie')."""
+        vocab = self._df.keys()
+        unknown = []
+        for term in self._tokenize(text):
+            if len(term) < min_len or term in self._df:
+                continue
+            if any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in vocab if len(w) >= 5):
+                continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
+            if any(_one_edit(term, w) for w in vocab if abs(len(w) - len(term)) <= 1):
+                continue  # a typo of a known word
+            unknown.append(term)
+        return unknown
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(position in the indexed list, score) of the best `k` texts with a score above zero."""

@@ -51,8 +51,12 @@ class Settings(BaseSettings):
     min_support: float = 0.5
     min_support_with_dense: float = 0.2
     min_dense: float = 0.86
+    min_dense_english: float = 0.81  # an English question against Dutch documents: similarity alone
     # Below this similarity a question without domain words is declined as out of scope.
     min_dense_in_domain: float = 0.84
+
+    # Route questions no rule matches by similarity to the labelled examples in routing_examples.yaml.
+    routing_similarity: bool = True
 
     chunk_chars: int = 1200
     max_question_chars: int = 2000

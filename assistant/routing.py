@@ -12,6 +12,8 @@ import yaml
 from assistant.models import Route
 
 RULES_PATH = Path(__file__).with_name("routing.yaml")
+EXAMPLES_PATH = Path(__file__).with_name("routing_examples.yaml")
+SENSITIVE = ("integrity", "threat", "crisis", "distress")
 
 
 @dataclass(frozen=True)
@@ -27,33 +29,95 @@ def normalise(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _within_one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by at most one substitution, insertion, deletion or swap."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) <= 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _fuzzy_hit(words: list[str], keywords: list[str]) -> bool:
+    """A keyword of 7 letters or more found with at most one typo ('bedreict' for 'bedreigd')."""
+    return any(w == k or (len(k) >= 7 and _within_one_edit(w, k)) for k in keywords for w in words if len(w) >= 6)
+
+
 class Router:
     """Rule-based router: escalation and decline categories, each a list of regular expressions."""
 
-    def __init__(self, rules_path: Path = RULES_PATH):
+    def __init__(self, rules_path: Path = RULES_PATH, embeddings=None, examples_path: Path = EXAMPLES_PATH):
         rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
         compile_ = lambda items: [re.compile(p, re.IGNORECASE) for p in items or []]  # noqa: E731
         self._first_person = re.compile(rules["first_person"], re.IGNORECASE)
-        self._escalate = {
-            name: (compile_(spec.get("patterns")), compile_(spec.get("personal")),
-                   Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent"))))
+        self._situational = re.compile(rules["situational"], re.IGNORECASE)
+        self._rule_question = re.compile(rules["rule_question"], re.IGNORECASE)
+        self._escalate = [
+            (compile_(spec.get("patterns")), compile_(spec.get("personal")), spec.get("keywords", []),
+             Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent"))))
             for name, spec in rules["escalate"].items()
-        }
+        ]
         self._decline = {reason: compile_(spec.get("patterns")) for reason, spec in rules["decline"].items()}
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
+        self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
 
     def classify(self, question: str) -> Decision | None:
         """The route the question's wording demands, or None when retrieval must decide."""
         text = normalise(question)
         if any(p.search(text) for p in self._decline["injection"]):
             return Decision(Route.decline, "injection")
-        personal = bool(self._first_person.search(text))
-        for always, when_personal, decision in self._escalate.values():
-            if any(p.search(text) for p in always) or (personal and any(p.search(text) for p in when_personal)):
+        personal = bool(self._first_person.search(text) or self._situational.search(text))
+        personal = personal and not self._rule_question.search(text)
+        words = re.findall(r"\w+", text)
+        for always, when_personal, keywords, decision in self._escalate:
+            if (any(p.search(text) for p in always) or _fuzzy_hit(words, keywords)
+                    or (personal and any(p.search(text) for p in when_personal))):
                 return decision
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
+        if self._similar is not None:
+            label = self._similar.label(question)
+            if label in SENSITIVE and (self._first_person.search(text) or self._situational.search(text)):
+                return Decision(Route.escalate, label)
+            if label == "injection" or (label == "out_of_scope" and not self.in_domain(question)):
+                return Decision(Route.decline, label)
         return None
+
+    def personal(self, question: str) -> bool:
+        """Whether the question speaks of the asker's own situation."""
+        return bool(self._first_person.search(normalise(question)))
 
     def in_domain(self, question: str) -> bool:
         return bool(self._domain.search(normalise(question)))
+
+
+class _ExampleMatcher:
+    """Nearest labelled examples by embedding similarity; examples and thresholds in routing_examples.yaml."""
+
+    def __init__(self, path: Path, embeddings):
+        import numpy as np
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self._k = int(data["k"])
+        self._min = data["min_similarity"]
+        self._labels = [label for label, texts in data["examples"].items() for _ in texts]
+        texts = [text for texts in data["examples"].values() for text in texts]
+        # Both sides are questions, so both are embedded as queries.
+        self._matrix = np.array([embeddings.embed_query(t) for t in texts], dtype="float32")
+        self._embeddings = embeddings
+
+    def label(self, question: str) -> str | None:
+        """The label its nearest examples agree on, if the nearest of them is close enough; else None."""
+        import numpy as np
+
+        sims = self._matrix @ np.asarray(self._embeddings.embed_query(question), dtype="float32")
+        nearest = np.argsort(-sims)[: self._k]
+        votes: dict[str, float] = {}
+        for i in nearest:
+            votes[self._labels[i]] = votes.get(self._labels[i], 0.0) + float(sims[i])
+        label = max(votes, key=votes.get)
+        best = max(float(sims[i]) for i in nearest if self._labels[i] == label)
+        needed = self._min.get("sensitive" if label in SENSITIVE else label)
+        return label if needed is not None and best >= needed else None

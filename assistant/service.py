@@ -10,6 +10,7 @@ from assistant.embeddings import build_embeddings
 from assistant.followup import standalone
 from assistant.generators import Draft, Generator, build_generator
 from assistant.index import Index
+from assistant.language import is_english
 from assistant.models import Answer, ContactInfo, Route, Turn
 from assistant.retrieval import retrieve
 from assistant.routing import Decision, Router
@@ -49,8 +50,8 @@ class Service:
 
         query = standalone(question, history)
         found = retrieve(self.index, query, self.settings, strategy=strategy)
-        draft = self.generator.generate(query, found.passages, self.index.lexicon())
-        grounded = bool(draft.text) and self._is_grounded(found.best_dense, draft)
+        draft = self.generator.generate(query, found.passages, self.index.lexicon(), focus=question if query != question else None)
+        grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft)
 
         if decision is not None:  # a person must take over; say first what the documents do say
             relevant = bool(draft.text) and draft.support >= self.settings.min_support_with_dense
@@ -58,12 +59,20 @@ class Service:
         if grounded:
             text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
-        if not self.router.in_domain(question) and found.best_dense < self.settings.min_dense_in_domain:
+        # A question about the asker's own life is never declined for lack of domain words: a person
+        # in trouble may not name the office; the bureau is the safer answer.
+        if (not self.router.in_domain(question) and not self.router.personal(question)
+                and found.best_dense < self.settings.min_dense_in_domain):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
         return self._escalate(Decision(Route.escalate, "not_found"), None)
 
-    def _is_grounded(self, best_dense: float, draft: Draft) -> bool:
+    def _is_grounded(self, question: str, best_dense: float, draft: Draft) -> bool:
+        """Whether the documents answer the question (thresholds calibrated in bench/calibrate.py)."""
         s = self.settings
+        if is_english(question):  # Dutch sentences share no words with it: only meaning can tell
+            return best_dense >= s.min_dense_english
+        if self.index.lexicon().unknown_terms(question):
+            return draft.support >= s.min_support
         return draft.support >= s.min_support or (best_dense >= s.min_dense and draft.support >= s.min_support_with_dense)
 
     def _escalate(self, decision: Decision, draft: Draft | None) -> Answer:
@@ -81,6 +90,8 @@ class Service:
 
 def build_service(settings: Settings) -> Service:
     """Wires the configured parts together; called once at start-up, never at import."""
-    index = Index(settings, build_embeddings(settings))
+    embeddings = build_embeddings(settings)
+    index = Index(settings, embeddings)
     index.check_model()
-    return Service(settings, index, Router(), build_generator(settings), Templates(settings.prompts_dir))
+    router = Router(embeddings=embeddings if settings.routing_similarity else None)
+    return Service(settings, index, router, build_generator(settings), Templates(settings.prompts_dir))

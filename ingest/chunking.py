@@ -77,7 +77,8 @@ def structure(pages: list[Page], drop_fragments: bool = False) -> list[Block]:
                 title = lines[0].lstrip("#").strip()
                 stack = {k: v for k, v in stack.items() if k < level}
                 stack[level] = title
-                out.append(Block([title], " › ".join(stack[k] for k in sorted(stack)), page.number, True))
+                # Headings stay in the chunk text, marked, so they help retrieval but are never quoted as answers.
+                out.append(Block([f"## {title}"], " › ".join(stack[k] for k in sorted(stack)), page.number, True))
                 continue
             section = " › ".join(stack[k] for k in sorted(stack)) or None
             out.append(Block(lines, section, page.number))

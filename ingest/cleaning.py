@@ -6,7 +6,7 @@ import re
 
 _TAG = re.compile(r"<[^>]+>")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:mailto:|https?:)[^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d+[.)])\s+")
 _LONE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 
@@ -55,6 +55,9 @@ def clean_block(block: str) -> list[str]:
         line = _inline(raw)
         if _BULLET.match(line) and not line.startswith("#"):
             line = "- " + _BULLET.sub("", line)
+        elif line and lines and not line.startswith("#") and not lines[-1].endswith(":") and " | " not in lines[-1]:
+            lines[-1] = f"{lines[-1]} {line}"  # a wrapped line continues the sentence or list item before it
+            continue
         if line:
             lines.append(line)
     return lines

@@ -40,7 +40,7 @@ def corpus_index(corpus_data_dir, e5) -> Index:
 
 
 @pytest.fixture(scope="session")
-def service(corpus_index):
+def service(corpus_index, e5):
     from assistant.generators import build_generator
     from assistant.routing import Router
     from assistant.service import Service
@@ -109,3 +109,15 @@ def wait_until_up(url: str, proc, timeout: float = 120) -> None:
             time.sleep(0.2)
     proc.kill()
     pytest.fail(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(proc, grace: float = 10) -> None:
+    """Ask a server to stop; kill it when it does not within `grace` seconds."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

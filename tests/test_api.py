@@ -8,7 +8,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.conftest import free_port, venv_bin, wait_until_up
+from tests.conftest import free_port, stop, venv_bin, wait_until_up
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,12 @@ def server(tmp_path_factory, corpus_data_dir):
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/health", proc)
     yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_health_counts_documents_and_chunks(server):
     body = httpx.get(f"{server}/health").json()
-    assert body["status"] == "ok" and body["documents"] == 5 and body["chunks"] > 50
+    assert body["status"] == "ok" and body["documents"] == 12 and body["chunks"] > 50
 
 
 def test_documents_have_human_titles(server):

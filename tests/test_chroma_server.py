@@ -9,7 +9,7 @@ import pytest
 from assistant.config import Settings
 from assistant.index import Index
 from ingest.pipeline import ingest
-from tests.conftest import free_port, venv_bin, wait_until_up
+from tests.conftest import free_port, stop, venv_bin, wait_until_up
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def chroma_url(tmp_path):
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_url, tmp_path, small_corpus, e5):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, venv_bin, wait_until_up
+from tests.conftest import ROOT, free_port, stop, venv_bin, wait_until_up
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -31,8 +31,7 @@ def app_server(tmp_path_factory, corpus_data_dir):
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/health", proc)
     yield base, data
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +123,7 @@ def test_feedback_is_stored_with_question_answer_and_citations(page, app_server)
         row = db.execute("SELECT rating, comment, question, route, citations FROM feedback ORDER BY id DESC").fetchone()
     assert row[0] == "down" and row[1] == "Mantelzorgverlof ontbreekt in het antwoord"
     assert row[2] == "Voor welke verlofregelingen lobbyt de vereniging?" and row[3] == "answer"
-    assert "Beleidsplan" in row[4]
+    assert row[4].startswith('[{"n": 1, "document": ') and "quote" in row[4]
 
 
 def test_page_fits_a_phone_and_labels_its_controls(browser, app_server):
@@ -135,7 +134,7 @@ def test_page_fits_a_phone_and_labels_its_controls(browser, app_server):
     page.wait_for_selector("#question textarea", timeout=60000)
     ask(page, "Ik word bedreigd door een inwoner", ".wijzer-escalate")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.get_by_label("Uw vraag").count() == 1
+    assert page.get_by_label("Uw vraag", exact=True).count() == 1
     assert page.get_by_role("button", name="Nieuw gesprek").count() == 1
     assert "Wat wordt bewaard?" in page.inner_text("#privacy")
     shot(page, "ui-phone.png")

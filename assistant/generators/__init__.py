@@ -22,7 +22,8 @@ class Draft:
 class Generator(Protocol):
     name: str
 
-    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index) -> Draft: ...
+    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None) -> Draft:
+        """Answer `question` from `passages`; `focus` is the part the user just asked (a follow-up)."""
 
 
 def build_generator(settings: Settings) -> Generator:

@@ -17,9 +17,14 @@ _DIGIT = re.compile(r"\d")
 
 
 def _matches(term: str, words: set[str]) -> bool:
-    """A question term is found in a sentence as a word or as the head of a Dutch compound
-    ('verlof' in 'zwangerschapsverlof', 'vereniging' in 'wethoudersvereniging')."""
-    return term in words or (len(term) >= 5 and any(w.endswith(term) for w in words))
+    """A question term is found in a sentence as a word or as part of a Dutch compound, either way
+    ('verlof' in 'zwangerschapsverlof'; 'bevallingsverlof' asked, 'bevalling' written)."""
+    if term in words:
+        return True
+    return len(term) >= 5 and any(
+        w.endswith(term) or w.startswith(term) or (len(w) >= 5 and (term.startswith(w) or term.endswith(w)))
+        for w in words
+    )
 
 
 @dataclass
@@ -31,20 +36,31 @@ class _Sentence:
     cover: float = 0.0
 
 
-def sentences(text: str) -> list[tuple[str, bool]]:
-    """(sentence, is list item) in reading order; headings and fragments of a few words are left out."""
-    out: list[tuple[str, bool]] = []
+# What a heading contributes to the sentences under it ("Don'ts" makes its items answer "de don'ts?").
+HEADING_WEIGHT = 0.5
+
+
+def sentences(text: str) -> list[tuple[str, bool, str]]:
+    """(sentence, is list item, the heading it stands under) in reading order; headings themselves
+    and fragments of a few words are left out."""
+    out: list[tuple[str, bool, str]] = []
+    heading = ""
     for line in text.split("\n"):
         line = line.strip()
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()  # a heading names a passage; it does not answer
+            continue
         if line.startswith("- "):
-            out.append((line[2:], True))
+            out.append((line[2:], True, heading))
             continue
         for sentence in _SENTENCE_END.split(line):
+            if sentence.endswith("?"):
+                continue  # a question in the text (a heading, a table header) answers nothing
             words = len(sentence.split())
             if (words >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80)) or (
                 words >= 2 and ":" in sentence and _DIGIT.search(sentence)  # 'Telefoon: 070 221 07 70'
             ):
-                out.append((sentence, False))
+                out.append((sentence, False, heading))
     return out
 
 
@@ -57,16 +73,21 @@ class ExtractiveGenerator:
         self.max_items = max_items
         self.rank_prior = rank_prior
 
-    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index) -> Draft:
+    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None) -> Draft:
         terms = set(lexicon.tokenize(question))
         weights = {t: lexicon.idf(t) for t in terms}
+        # In a follow-up, the words just asked weigh double: "En met het pensioen?" is about pensioen.
+        for t in set(lexicon.tokenize(focus or "")) & terms:
+            weights[t] *= 2
         total = sum(weights.values()) or 1.0
         number_bonus = 0.2 if _ASKS_NUMBER.search(question) else 0.0
         candidates: list[_Sentence] = []
         for rank, passage in enumerate(passages):
-            for position, (text, is_item) in enumerate(sentences(passage.chunk.text)):
+            for position, (text, is_item, heading) in enumerate(sentences(passage.chunk.text)):
                 words = set(lexicon.tokenize(text))
-                cover = sum(w for t, w in weights.items() if _matches(t, words)) / total
+                above = set(lexicon.tokenize(heading))
+                cover = sum(w if _matches(t, words) else HEADING_WEIGHT * w if _matches(t, above) else 0.0
+                            for t, w in weights.items()) / total
                 if cover and number_bonus and _DIGIT.search(text):
                     cover = min(1.0, cover + number_bonus)
                 candidates.append(_Sentence(rank, position, text, is_item, cover))
