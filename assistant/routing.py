@@ -21,6 +21,7 @@ class Decision:
     route: Route
     reason: str
     urgent: bool = False  # immediate danger: the answer starts with 112
+    topic: str = ""  # words that steer retrieval to what the documents say about this matter
 
 
 def normalise(text: str) -> str:
@@ -56,9 +57,10 @@ class Router:
         self._rule_question = re.compile(rules["rule_question"], re.IGNORECASE)
         self._escalate = [
             (compile_(spec.get("patterns")), compile_(spec.get("personal")), spec.get("keywords", []),
-             Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent"))))
+             Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent")), spec.get("topic", "")))
             for name, spec in rules["escalate"].items()
         ]
+        self._topics = {d.reason: d.topic for *_, d in self._escalate if d.topic and not d.urgent}
         self._decline = {reason: compile_(spec.get("patterns")) for reason, spec in rules["decline"].items()}
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
@@ -80,7 +82,7 @@ class Router:
         if self._similar is not None:
             label = self._similar.label(question)
             if label in SENSITIVE and (self._first_person.search(text) or self._situational.search(text)):
-                return Decision(Route.escalate, label)
+                return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             if label == "injection" or (label == "out_of_scope" and not self.in_domain(question)):
                 return Decision(Route.decline, label)
         return None

@@ -49,6 +49,8 @@ class Service:
                           reason=decision.reason)
 
         query = standalone(question, history)
+        if decision is not None and decision.topic:
+            query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
         draft = self.generator.generate(query, found.passages, self.index.lexicon(), focus=question if query != question else None)
         grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft)

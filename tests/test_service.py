@@ -84,3 +84,17 @@ def test_question_text_is_not_logged_by_default(service, caplog):
     caplog.set_level("DEBUG")
     service.ask("Ik word beschuldigd van fraude door een raadslid")
     assert "fraude" not in caplog.text
+
+
+def test_escalation_first_says_what_the_rule_documents_say(service):
+    answer = service.ask("Ik word beschuldigd van belangenverstrengeling, wat moet ik doen?")
+    assert answer.route is Route.escalate and answer.citations
+    assert answer.citations[0].document.startswith("Regelsamenvatting: integriteit")
+    assert answer.answer.index("[1]") < answer.answer.index("070 221 07 70")
+
+
+@pytest.mark.parametrize("template", ["not_found", "escalate_integrity", "escalate_threat", "escalate_crisis",
+                                      "escalate_distress", "escalate_not_found", "safety_112", "contact",
+                                      "decline_out_of_scope", "decline_injection", "disclaimer", "answer_intro"])
+def test_fixed_texts_are_templates_in_prompts(service, template):
+    assert service.templates.has(template)
