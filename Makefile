@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test ingest serve bench clean
+.PHONY: run test install install-test ingest serve bench eval clean
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -42,6 +42,9 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+eval: install
+	$(BIN)/wijzer eval --out eval-report
 
 clean:
 	rm -rf $(VENV) data

@@ -60,6 +60,45 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from assistant.feedback import FeedbackStore
+    from assistant.generators import GENERATORS
+    from assistant.service import build_service
+    from eval import questions as question_set
+    from eval.report import terminal_summary, write
+    from eval.runner import configurations, run
+
+    if args.eval_command == "import-feedback":
+        from eval.feedback_import import write_drafts
+
+        out = Path(args.out or "eval/feedback-drafts.yaml")
+        count = write_drafts(FeedbackStore(settings.feedback_path), out)
+        print(f"{count} draft questions from thumbs-down feedback written to {out}")
+        return 0
+
+    questions = question_set.load(Path(args.questions) if args.questions else question_set.DEFAULT)
+    generators = args.generators or list(GENERATORS)
+    services = {g: build_service(settings.model_copy(update={"generator": g})) for g in generators}
+    judge = None
+    if settings.judge_url:
+        from eval.judge import Judge
+
+        judge = Judge(settings.judge_url, settings.judge_model, settings.judge_api_key)
+    result = run(services, configurations(generators, tuple(args.strategies)), questions, judge=judge,
+                 progress=not args.quiet)
+    result.update(created=time.strftime("%Y-%m-%d %H:%M:%S"),
+                  questions=str(args.questions or question_set.DEFAULT.relative_to(question_set.DEFAULT.parent.parent)),
+                  judge_model=judge.model if judge else None, compared_with=args.compare)
+    baseline = json.loads(Path(args.compare).read_text(encoding="utf-8")) if args.compare else None
+    paths = write(result, Path(args.out), baseline)
+    print(terminal_summary(result))
+    print("report: " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -80,7 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the same object as POST /api/ask")
     p.set_defaults(run=_ask)
+    p = sub.add_parser("eval", help="score the assistant on a question set and write a report")
+    p.add_argument("eval_command", nargs="?", choices=["import-feedback"],
+                   help="import-feedback: turn thumbs-down feedback into draft questions")
+    p.add_argument("--questions", help="question file (default eval/questions.yaml)")
+    p.add_argument("--out", help="report folder (default eval-report/), or the drafts file for import-feedback")
+    p.add_argument("--compare", help="an earlier report.json to show the change against")
+    p.add_argument("--strategies", nargs="+", default=["bm25", "dense", "hybrid"], choices=["bm25", "dense", "hybrid"])
+    p.add_argument("--generators", nargs="+", help="generators to compare (default: all that exist)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_eval)
     args = parser.parse_args(argv)
+    if args.command == "eval" and args.eval_command is None and args.out is None:
+        args.out = "eval-report"
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "chromadb", "bm25s", "sentence_transformers"):

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     chunk_chars: int = 1200
     max_question_chars: int = 2000
 
+    # Optional LLM-as-judge for `wijzer eval`: an OpenAI-compatible endpoint (unset: no judge).
+    judge_url: str | None = None
+    judge_model: str = "gpt-4o-mini"
+    judge_api_key: str | None = None
+
     log_questions: bool = False  # confidential by default: question text is never logged unless set
     log_level: str = "INFO"
 

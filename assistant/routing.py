@@ -65,8 +65,10 @@ class Router:
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
 
-    def classify(self, question: str) -> Decision | None:
-        """The route the question's wording demands, or None when retrieval must decide."""
+    def classify(self, question: str, in_context: str | None = None) -> Decision | None:
+        """The route the question's wording demands, or None when retrieval must decide.
+        `in_context` is the question rewritten with the conversation, for the similarity step: a
+        bare follow-up ("En wie vervangt mij dan?") resembles the wrong examples."""
         text = normalise(question)
         if any(p.search(text) for p in self._decline["injection"]):
             return Decision(Route.decline, "injection")
@@ -80,7 +82,7 @@ class Router:
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
         if self._similar is not None:
-            label = self._similar.label(question)
+            label = self._similar.label(in_context or question)
             if label in SENSITIVE and (self._first_person.search(text) or self._situational.search(text)):
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             if label == "injection" or (label == "out_of_scope" and not self.in_domain(question)):

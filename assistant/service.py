@@ -43,12 +43,12 @@ class Service:
         return answer
 
     def _answer(self, question: str, history: list[Turn], strategy: str | None) -> Answer:
-        decision = self.router.classify(question)
+        query = standalone(question, history)
+        decision = self.router.classify(question, in_context=query)
         if decision is not None and decision.route is Route.decline:
             return Answer(answer=self.templates.render(f"decline_{decision.reason}"), route=Route.decline,
                           reason=decision.reason)
 
-        query = standalone(question, history)
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)

@@ -26,6 +26,9 @@ class Generator(Protocol):
         """Answer `question` from `passages`; `focus` is the part the user just asked (a follow-up)."""
 
 
+GENERATORS = ("extractive",)
+
+
 def build_generator(settings: Settings) -> Generator:
     if settings.generator == "extractive":
         from assistant.generators.extractive import ExtractiveGenerator
