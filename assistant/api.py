@@ -3,6 +3,8 @@
 
 import json
 import logging
+import time
+import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -34,6 +36,38 @@ class AskRequest(BaseModel):
         return value
 
 
+class ChatMessage(BaseModel):
+    role: str = Field(description="'system', 'user' of 'assistant'")
+    content: StrictStr
+
+
+class ChatRequest(BaseModel):
+    """The OpenAI chat-completions request; the last user message is the question."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str = "wethouderswijzer"
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+
+
+def _chat_payload(answer: Answer, model: str, stream: bool) -> list[dict] | dict:
+    """The answer in OpenAI's format; the assistant's own object rides along under 'wijzer'."""
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": model}
+    if not stream:
+        return {**base, "object": "chat.completion",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": answer.answer}}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "wijzer": answer.model_dump(mode="json")}
+    chunk = {**base, "object": "chat.completion.chunk"}
+    pieces = [{"role": "assistant"}] + [{"content": p + "\n\n"} for p in answer.answer.split("\n\n")]
+    out = [{**chunk, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in pieces]
+    out.append({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "wijzer": answer.model_dump(mode="json")})
+    return out
+
+
 def _dutch(errors: list[dict], max_chars: int) -> str:
     """One Dutch sentence per problem, naming the field."""
     messages = []
@@ -50,6 +84,8 @@ def _dutch(errors: list[dict], max_chars: int) -> str:
             messages.append("De vraag is leeg. Typ een vraag.")
         elif kind == "too_long":
             messages.append(f"De vraag is te lang: maximaal {max_chars} tekens.")
+        elif kind == "no_user_message":
+            messages.append("Er staat geen vraag van de gebruiker (role 'user') in 'messages'.")
         else:
             messages.append(f"Het veld '{field}' is ongeldig.")
     return " ".join(dict.fromkeys(messages))
@@ -122,6 +158,28 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
              "date": e.date, "chunks": e.chunks}
             for e in svc.index.documents()
         ]
+
+    @app.post("/v1/chat/completions", summary="OpenAI-compatibel: de laatste gebruikersvraag beantwoord")
+    def chat_completions(body: ChatRequest, svc: ServiceDep):
+        last = max((i for i, m in enumerate(body.messages) if m.role == "user"), default=None)
+        if last is None:
+            raise RequestValidationError([{"type": "no_user_message", "loc": ("body", "messages"), "msg": "no user"}])
+        question = body.messages[last].content
+        if not question.strip():
+            raise RequestValidationError([{"type": "value_error", "loc": ("body", "question"), "msg": "empty"}])
+        _check_length(AskRequest(question=question))
+        history = [Turn(role=m.role, content=m.content) for m in body.messages[:last] if m.role in ("user", "assistant")]
+        answer = svc.ask(question, history)
+        if not body.stream:
+            return _chat_payload(answer, body.model, stream=False)
+        chunks = _chat_payload(answer, body.model, stream=True)
+
+        def events():
+            for chunk in chunks:
+                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     @app.post("/api/feedback", status_code=201, summary="Geef feedback op een antwoord")
     def feedback(body: Feedback, request: Request) -> dict:

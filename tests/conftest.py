@@ -121,3 +121,21 @@ def stop(proc, grace: float = 10) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str):
+    """Start `wijzer serve` on a private copy of the corpus index; yields (base URL, data folder)."""
+    import subprocess
+
+    data = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(corpus_data_dir, data)
+    port = free_port()
+    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{base}/health", proc)
+    try:
+        yield base, data
+    finally:
+        stop(proc)

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import httpx
 import pytest
 
-from tests.conftest import free_port, stop, venv_bin, wait_until_up
+from tests.conftest import serve_copy
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, corpus_data_dir):
-    import shutil
-
-    data = tmp_path_factory.mktemp("api") / "data"
-    shutil.copytree(corpus_data_dir, data)
-    port = free_port()
-    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{base}/health", proc)
-    yield base
-    stop(proc)
+    yield from (base for base, _ in serve_copy(tmp_path_factory, corpus_data_dir, "api"))
 
 
 def test_health_counts_documents_and_chunks(server):
@@ -81,3 +67,33 @@ def test_streaming_variant_ends_with_the_answer_object(server):
 def test_openapi_docs_are_served(server):
     assert httpx.get(f"{server}/docs").status_code == 200
     assert "/api/ask" in httpx.get(f"{server}/openapi.json").json()["paths"]
+
+
+def test_openai_compatible_chat_completions(server):
+    body = {"model": "wethouderswijzer", "messages": [
+        {"role": "system", "content": "Je bent behulpzaam."},
+        {"role": "user", "content": "Welke waarden hebben prioriteit voor wethouders?"},
+        {"role": "assistant", "content": "Lef en bekwaamheid."},
+        {"role": "user", "content": "Hoeveel leden heeft de Wethoudersvereniging?"}]}
+    r = httpx.post(f"{server}/v1/chat/completions", json=body, timeout=30)
+    assert r.status_code == 200
+    data = r.json()
+    assert data["object"] == "chat.completion" and "1.100" in data["choices"][0]["message"]["content"]
+    assert data["wijzer"]["route"] == "answer" and data["wijzer"]["citations"]
+
+
+def test_openai_compatible_streaming(server):
+    body = {"messages": [{"role": "user", "content": "Ik word bedreigd"}], "stream": True}
+    with httpx.stream("POST", f"{server}/v1/chat/completions", json=body, timeout=30) as r:
+        lines = [line for line in r.iter_lines() if line.startswith("data: ")]
+    assert lines[-1] == "data: [DONE]"
+    import json
+
+    chunks = [json.loads(line[6:]) for line in lines[:-1]]
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert "070 221 07 70" in text and chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+def test_openai_request_without_user_message_gets_a_dutch_422(server):
+    r = httpx.post(f"{server}/v1/chat/completions", json={"messages": [{"role": "system", "content": "x"}]})
+    assert r.status_code == 422 and "gebruiker" in r.json()["detail"]

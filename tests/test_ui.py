@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
+from playwright import sync_api as playwright
 
-from tests.conftest import ROOT, free_port, stop, venv_bin, wait_until_up
-
-playwright = pytest.importorskip("playwright.sync_api")
+from tests.conftest import ROOT, serve_copy
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -22,16 +18,7 @@ ARTIFACTS = ROOT / "artifacts"
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory, corpus_data_dir):
-    data = tmp_path_factory.mktemp("ui") / "data"
-    shutil.copytree(corpus_data_dir, data)
-    port = free_port()
-    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{base}/health", proc)
-    yield base, data
-    stop(proc)
+    yield from serve_copy(tmp_path_factory, corpus_data_dir, "ui")
 
 
 @pytest.fixture(scope="module")
