@@ -109,3 +109,35 @@ def test_other_embedding_model_is_refused_then_rebuilt(small_settings, e5):
     minilm.check_model()
     hits = minilm.dense_search("hoe lang duurt het verlof", 3)
     assert hits and "zestien weken" in hits[0][0].text
+
+
+def test_kill_during_ingest_leaves_every_document_whole(small_settings, small_corpus, e5):
+    """A real `wijzer ingest` process killed with SIGKILL while it embeds a changed document."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import venv_bin
+
+    ingest(Index(small_settings, e5), progress=False)
+    before = {c.chunk_id for c in Index(small_settings, e5).chunks() if c.doc.source == "verlof.md"}
+    long_text = "# Verlof\n\n" + "\n\n".join(f"## Deel {i}\n\nNieuwe regel {i} over het verlof van wethouders. " * 3 for i in range(600))
+    (small_corpus / "verlof.md").write_text(long_text, encoding="utf-8")
+    env = {**os.environ, "WIJZER_DATA_DIR": str(small_settings.data_dir), "WIJZER_CORPUS_DIR": str(small_corpus)}
+    proc = subprocess.Popen([venv_bin("wijzer"), "ingest", "--quiet"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    watcher = Index(small_settings, e5)
+    served = sum(e.chunks for e in watcher.documents())
+    deadline = time.monotonic() + 120
+    while watcher._store._collection.count() <= served and time.monotonic() < deadline:
+        time.sleep(0.5)  # wait until the first batch of new chunks is written
+    assert proc.poll() is None, "ingest finished before it could be killed; make the file larger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    survivor = Index(small_settings, e5)
+    assert {c.chunk_id for c in survivor.chunks() if c.doc.source == "verlof.md"} == before
+    written = survivor._store._collection.count()
+    assert written > sum(e.chunks for e in survivor.documents())  # new chunks were written, but are not served
+    assert survivor.sweep() > 0 and survivor._store._collection.count() == sum(e.chunks for e in survivor.documents())
