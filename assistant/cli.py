@@ -61,7 +61,6 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    import json
     import time
 
     from assistant.feedback import FeedbackStore

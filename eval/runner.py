@@ -33,7 +33,7 @@ def fixed_texts(service: Service) -> list[str]:
     t = service.templates
     c = service.contact()
     names = ["answer_intro", "not_found", "safety_112", "decline_out_of_scope", "decline_injection"]
-    names += [f"escalate_{r}" for r in ("integrity", "threat", "crisis", "distress", "not_found")]
+    names += [f"escalate_{r}" for r in ("integrity", "threat", "crisis", "distress")]
     texts = [t.render(n) for n in names if t.has(n)]
     texts += [t.render("contact", name=c.name, phone=c.phone, email=c.email), t.render("disclaimer")]
     return sorted(texts, key=len, reverse=True)

@@ -94,7 +94,7 @@ def test_escalation_first_says_what_the_rule_documents_say(service):
 
 
 @pytest.mark.parametrize("template", ["not_found", "escalate_integrity", "escalate_threat", "escalate_crisis",
-                                      "escalate_distress", "escalate_not_found", "safety_112", "contact",
+                                      "escalate_distress", "safety_112", "contact",
                                       "decline_out_of_scope", "decline_injection", "disclaimer", "answer_intro"])
 def test_fixed_texts_are_templates_in_prompts(service, template):
     assert service.templates.has(template)
