@@ -70,6 +70,8 @@ class Index:
         self._lock = threading.Lock()
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
+        self._served: dict[str, Chunk] = {}
+        self._filter: dict = {}
         self._bm25: BM25Index | None = None
 
     def _open_store(self) -> Chroma:
@@ -139,9 +141,9 @@ class Index:
     def documents(self) -> list[LedgerEntry]:
         return list(self.ledger.entries().values())
 
-    def _served_filter(self) -> dict:
-        versions = sorted({e.version for e in self.ledger.entries().values()})
-        return {"version": {"$in": versions}}
+    @staticmethod
+    def _version_filter(entries: dict[str, LedgerEntry]) -> dict:
+        return {"version": {"$in": sorted({e.version for e in entries.values()})}}
 
     def _refresh(self) -> None:
         generation = self.ledger.generation()
@@ -153,11 +155,13 @@ class Index:
             entries = self.ledger.entries()
             chunks: list[Chunk] = []
             if entries:
-                got = self._store._collection.get(where=self._served_filter(), include=["metadatas"])
+                got = self._store._collection.get(where=self._version_filter(entries), include=["metadatas"])
                 chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
                 chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
                 chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
             self._chunks = chunks
+            self._served = {c.chunk_id: c for c in chunks}
+            self._filter = self._version_filter(entries)
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer)
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
@@ -178,11 +182,10 @@ class Index:
         if not self._chunks:
             raise EmptyIndex()
         vector = self.embeddings.embed_query(query)
-        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._served_filter())
-        served = {c.chunk_id: c for c in self._chunks}
+        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._filter)
         out = []
         for doc, distance in hits:
-            chunk = served.get(doc.id)
+            chunk = self._served.get(doc.id)
             if chunk is not None:
                 out.append((chunk, 1.0 - float(distance)))
         return out
