@@ -151,6 +151,8 @@ class ChatUI:
             chat.like(self.rate, inputs=[records], outputs=[feedback_id, status])
             comment_send.click(self.comment, inputs=[feedback_id, comment], outputs=[comment, status])
             new.click(lambda: ([], [], None, ""), outputs=[chat, records, feedback_id, status])
+            # The chat's own bin icon clears the messages; the conversation sent as history must go too.
+            chat.clear(lambda: ([], None, ""), outputs=[records, feedback_id, status])
         return page
 
 

@@ -136,3 +136,16 @@ def test_feedback_api_validates_in_dutch(app_server):
     assert r.status_code == 422 and "rating" in r.json()["detail"]
     r = httpx.post(f"{base}/api/feedback", json={"rating": "up", "question": "Vraag", "answer": "Antwoord", "route": "answer"})
     assert r.status_code == 201 and r.json()["id"] >= 1
+
+
+def test_clearing_the_chat_forgets_the_conversation(page, app_server):
+    _, data = app_server
+    ask(page, "Wat is de hoofdstad van Frankrijk?", "#chat .message-row")
+    page.locator("#chat button[aria-label='Clear']").click()
+    page.wait_for_function("() => !document.querySelector('#chat').innerText.includes('Frankrijk')", timeout=20000)
+    ask(page, "Hoeveel leden heeft de Wethoudersvereniging?", ".wijzer-source")
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('opgeslagen')", timeout=20000)
+    with sqlite3.connect(data / "feedback.sqlite") as db:
+        question = db.execute("SELECT question FROM feedback ORDER BY id DESC").fetchone()[0]
+    assert question == "Hoeveel leden heeft de Wethoudersvereniging?"
