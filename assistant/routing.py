@@ -55,6 +55,7 @@ class Router:
         self._first_person = re.compile(rules["first_person"], re.IGNORECASE)
         self._situational = re.compile(rules["situational"], re.IGNORECASE)
         self._rule_question = re.compile(rules["rule_question"], re.IGNORECASE)
+        self._informational = re.compile(rules["informational"], re.IGNORECASE)
         self._escalate = [
             (compile_(spec.get("patterns")), compile_(spec.get("personal")), spec.get("keywords", []),
              Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent")), spec.get("topic", "")))
@@ -72,16 +73,19 @@ class Router:
         text = normalise(question)
         if any(p.search(text) for p in self._decline["injection"]):
             return Decision(Route.decline, "injection")
-        personal = bool(self._first_person.search(text) or self._situational.search(text))
-        personal = personal and not self._rule_question.search(text)
+        about_me = bool(self._first_person.search(text) or self._situational.search(text))
+        personal = about_me and not self._rule_question.search(text)
+        general = not about_me and text.rstrip().endswith("?") and bool(self._informational.search(text))
         words = re.findall(r"\w+", text)
         for always, when_personal, keywords, decision in self._escalate:
+            if general and not decision.urgent:
+                continue
             if (any(p.search(text) for p in always) or _fuzzy_hit(words, keywords)
                     or (personal and any(p.search(text) for p in when_personal))):
                 return decision
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
-        if self._similar is not None:
+        if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
             if label in SENSITIVE and (self._first_person.search(text) or self._situational.search(text)):
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
