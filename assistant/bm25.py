@@ -9,18 +9,12 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 
+from assistant.language import within_one_edit
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Question words carry no content; the corpus is Dutch, but members also ask in English.
 _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
                "mijn", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """At most one substitution, insertion or deletion apart."""
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 class Tokenizer:
@@ -67,7 +61,7 @@ class BM25Index:
                 continue
             if any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in vocab if len(w) >= 5):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
-            if any(_one_edit(term, w) for w in vocab if abs(len(w) - len(term)) <= 1):
+            if any(within_one_edit(term, w, swaps=False) for w in vocab if abs(len(w) - len(term)) <= 1):
                 continue  # a typo of a known word
             unknown.append(term)
         return unknown

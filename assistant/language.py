@@ -1,8 +1,11 @@
-"""Tells an English question from a Dutch one, by its function words."""
+"""Word-level language helpers: where a Dutch sentence ends, English or Dutch, typo distance."""
 
 from __future__ import annotations
 
 import re
+
+# A sentence ends at . ! or ? followed by white space and a capital, a digit or an opening quote.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
 
 _ENGLISH = {"the", "is", "are", "an", "of", "for", "how", "what", "which", "who", "does", "do", "can", "my", "i",
             "to", "with", "when", "where", "why", "should", "about", "offer", "long", "much", "many"}
@@ -15,3 +18,17 @@ def is_english(text: str) -> bool:
     english = sum(w in _ENGLISH for w in words)
     dutch = sum(w in _DUTCH for w in words)
     return english >= 2 and english > dutch
+
+
+def within_one_edit(a: str, b: str, swaps: bool = True) -> bool:
+    """True when a and b differ by at most one substitution, insertion or deletion, or (with `swaps`)
+    one swap of neighbouring letters."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        swapped = (swaps and len(diff) == 2 and diff[1] == diff[0] + 1
+                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) <= 1 or swapped
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

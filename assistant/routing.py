@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.language import within_one_edit
 from assistant.models import Route
 
 RULES_PATH = Path(__file__).with_name("routing.yaml")
@@ -30,20 +31,9 @@ def normalise(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by at most one substitution, insertion, deletion or swap."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        return len(diff) <= 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
 def _fuzzy_hit(words: list[str], keywords: list[str]) -> bool:
     """A keyword of 7 letters or more found with at most one typo ('bedreict' for 'bedreigd')."""
-    return any(w == k or (len(k) >= 7 and _within_one_edit(w, k)) for k in keywords for w in words if len(w) >= 6)
+    return any(w == k or (len(k) >= 7 and within_one_edit(w, k)) for k in keywords for w in words if len(w) >= 6)
 
 
 class Router:
@@ -87,7 +77,7 @@ class Router:
             return Decision(Route.decline, "out_of_scope")
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
-            if label in SENSITIVE and (self._first_person.search(text) or self._situational.search(text)):
+            if label in SENSITIVE and about_me:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             if label == "injection" or (label == "out_of_scope" and not self.in_domain(question)):
                 return Decision(Route.decline, label)

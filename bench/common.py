@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import yaml
 
 from assistant.config import PROJECT_ROOT
+from eval.metrics import relevant
+from eval.questions import Question
 
 EVAL = PROJECT_ROOT / "eval"
 
@@ -22,17 +21,6 @@ def unanswerable_questions() -> list[str]:
 
 def first_relevant_rank(passages, item: dict) -> int | None:
     """1-based rank of the first passage from the expected document that holds the expected fact."""
-    for rank, passage in enumerate(passages, start=1):
-        if passage.chunk.doc.doc_id == item["doc"] and re.search(item["fact"], passage.chunk.indexed_text()):
-            return rank
-    return None
+    question = Question(q=item["q"], route="answer", reason="answer", part="", docs=(item["doc"],), facts=(item["fact"],))
+    return next((rank for rank, p in enumerate(passages, start=1) if relevant(p, question)), None)
 
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
-def data_dir(tmp: Path) -> Path:
-    tmp.mkdir(parents=True, exist_ok=True)
-    return tmp

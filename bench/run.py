@@ -24,7 +24,12 @@ from assistant.config import Settings  # noqa: E402
 from assistant.embeddings import build_embeddings  # noqa: E402
 from assistant.index import Index  # noqa: E402
 from assistant.retrieval import retrieve  # noqa: E402
-from bench.common import first_relevant_rank, percentile, retrieval_questions, unanswerable_questions  # noqa: E402
+from bench.common import (  # noqa: E402
+    first_relevant_rank,
+    retrieval_questions,
+    unanswerable_questions,
+)
+from eval.metrics import percentile  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 
 

@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from assistant.models import Answer, Passage
+from assistant.routing import SENSITIVE
 from eval.questions import Question
 
-SENSITIVE = ("integrity", "threat", "crisis", "distress")
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(*_])|(?<=\[\d\])\s+|(?<=\[\d\d\])\s+")
 

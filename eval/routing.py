@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-SENSITIVE = ("integrity", "threat", "crisis", "distress")
+from assistant.routing import SENSITIVE
+
 ROUTING_SET = Path(__file__).with_name("routing.yaml")
 
 

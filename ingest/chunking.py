@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.language import SENTENCE_END
 from ingest.cleaning import blocks
 from ingest.loaders import Page
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
 
 
 @dataclass
@@ -89,7 +88,7 @@ def _split_long(text: str, limit: int) -> list[str]:
     """Split a block longer than the limit at line boundaries, then at sentence boundaries."""
     pieces: list[tuple[str, str]] = []  # (joiner before the piece, piece)
     for line in text.split("\n"):
-        parts = _SENTENCE_END.split(line) if len(line) > limit else [line]
+        parts = SENTENCE_END.split(line) if len(line) > limit else [line]
         pieces += [("\n" if i == 0 else " ", part) for i, part in enumerate(parts)]
     out: list[str] = []
     current = ""

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from assistant.bm25 import BM25Index
 from assistant.generators import Draft
+from assistant.language import SENTENCE_END
 from assistant.models import Citation, Passage
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
 # Questions that ask for a number or a date are best answered by a sentence that holds one.
 _ASKS_NUMBER = re.compile(r"^\s*(hoeveel|hoe ?veel|wanneer|in welk jaar|sinds wanneer|hoe lang|hoe hoog|how many|how much|when)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -53,7 +53,7 @@ def sentences(text: str) -> list[tuple[str, bool, str]]:
         if line.startswith("- "):
             out.append((line[2:], True, heading))
             continue
-        for sentence in _SENTENCE_END.split(line):
+        for sentence in SENTENCE_END.split(line):
             if sentence.endswith("?"):
                 continue  # a question in the text (a heading, a table header) answers nothing
             words = len(sentence.split())
