@@ -46,12 +46,11 @@ class Ledger:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")  # kept in the file: readers never wait for an ingest
             db.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return sqlite3.connect(self.path, timeout=30)
 
     def entries(self) -> dict[str, LedgerEntry]:
         with closing(self._connect()) as db:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from assistant.bm25 import BM25Index
 from assistant.config import Settings
 from assistant.embeddings import build_embeddings
 from assistant.followup import standalone
@@ -52,8 +53,9 @@ class Service:
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
-        draft = self.generator.generate(query, found.passages, self.index.lexicon(), focus=question if query != question else None)
-        grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft)
+        lexicon = self.index.lexicon()
+        draft = self.generator.generate(query, found.passages, lexicon, focus=question if query != question else None)
+        grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft, lexicon)
 
         if decision is not None:  # a person must take over; say first what the documents do say
             relevant = bool(draft.text) and draft.support >= self.settings.min_support_with_dense
@@ -68,12 +70,12 @@ class Service:
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
         return self._escalate(Decision(Route.escalate, "not_found"), None)
 
-    def _is_grounded(self, question: str, best_dense: float, draft: Draft) -> bool:
+    def _is_grounded(self, question: str, best_dense: float, draft: Draft, lexicon: BM25Index) -> bool:
         """Whether the documents answer the question (thresholds calibrated in bench/calibrate.py)."""
         s = self.settings
         if is_english(question):  # Dutch sentences share no words with it: only meaning can tell
             return best_dense >= s.min_dense_english
-        if self.index.lexicon().unknown_terms(question):
+        if lexicon.unknown_terms(question):
             return draft.support >= s.min_support
         return draft.support >= s.min_support or (best_dense >= s.min_dense and draft.support >= s.min_support_with_dense)
 
