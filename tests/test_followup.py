@@ -24,6 +24,12 @@ CONVERSATIONS = [
                  r"heetst|vertrouwelijkheid|impulsief",
                  marks=pytest.mark.xfail(strict=True, reason="known limit: the sentence naming don'ts outranks the items")),
     ("Hoeveel leden heeft de Wethoudersvereniging?", "En hoeveel wethouders zijn er in totaal?", "Beleidsplan", r"1\.400"),
+    # Written in the second session before the generator was changed for the two known limits above.
+    ("Wat is de Appa-uitkering van een oud-wethouder?", "Hoe hoog is die?", "einde ambt", r"80 procent|70 procent"),
+    ("Wat kan een wethouder doen bij agressie en bedreiging?", "Moet je daarvan aangifte doen?", "agressie", r"aangifte"),
+    ("Wat doet een vertrouwenspersoon van de vereniging?", "Hoe bereik ik die?", "vertrouwenspersoon", r"070 221 07 70|info@"),
+    ("Mag een wethouder nevenfuncties hebben?", "Moeten die openbaar gemaakt worden?", "nevenfunctie", r"openbaar"),
+    ("Wat staat er op de hulpkaart collegecrisis?", "En wat zijn de do's?", "collegecrisis", r"logboek|fractie|gezin"),
 ]
 
 
