@@ -11,10 +11,11 @@ from bm25s.stopwords import STOPWORDS_DUTCH
 
 from assistant.language import within_one_edit
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A word may hold an apostrophe: "do's" and "don'ts" are words of their own, not "do" and "don".
+_TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
 # Question words carry no content; the corpus is Dutch, but members also ask in English.
 _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
-               "mijn", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
+               "mijn", "m'n", "z'n", "zo'n", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
 
 
 class Tokenizer:

@@ -45,6 +45,7 @@ class Service:
 
     def _answer(self, question: str, history: list[Turn], strategy: str | None) -> Answer:
         query = standalone(question, history)
+        follow_up = query != question
         decision = self.router.classify(question, in_context=query)
         if decision is not None and decision.route is Route.decline:
             return Answer(answer=self.templates.render(f"decline_{decision.reason}"), route=Route.decline,
@@ -54,7 +55,7 @@ class Service:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
         lexicon = self.index.lexicon()
-        draft = self.generator.generate(query, found.passages, lexicon, focus=question if query != question else None)
+        draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None)
         grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft, lexicon)
 
         if decision is not None:  # a person must take over; say first what the documents do say

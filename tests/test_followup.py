@@ -11,20 +11,17 @@ from assistant.models import Route, Turn
 
 CONVERSATIONS = [
     ("Hoe lang duurt zwangerschapsverlof voor een wethouder?", "Geldt dat ook bij ziekte?", "verlof", r"acht weken|ziekte"),
-    pytest.param("Welke waarden hebben prioriteit voor wethouders?", "En wat kan de vereniging daaraan doen?", "vakmanschap",
-                 r"hulpkaart|conferenties|inwerkprogramma|opleiding",
-                 marks=pytest.mark.xfail(strict=True, reason="known limit: quotes the intro, not the actions table")),
+    ("Welke waarden hebben prioriteit voor wethouders?", "En wat kan de vereniging daaraan doen?", "vakmanschap",
+     r"hulpkaart|conferenties|inwerkprogramma|opleiding"),
     ("Hoe hoog is het wachtgeld na het wethouderschap?", "En hoe lang krijg je het?", "einde ambt", r"3 jaar en 2 maanden|maanden"),
     ("Wat is het Netwerk Weerbaar Bestuur?", "Wie zitten er in dat ondersteuningsteam?", "agressie", r"vertrouwenspersonen"),
     ("Moet een wethouder in de gemeente wonen?", "Kan de raad daar ontheffing voor geven?", "woonplaats", r"ontheffing"),
     ("Wat gebeurt er met de onkostenvergoeding tijdens verlof?", "En met het pensioen?", "verlof", r"[Pp]ensioen"),
     ("Wanneer begint de sollicitatieplicht na het vertrek?", "Mag je daarbij zelf een re-integratiebureau kiezen?", "einde ambt", r"eigen keuze"),
     ("Wat doet de burgemeester bij een melding over integriteit?", "Geldt daarbij hoor en wederhoor?", "integriteit", r"hoor en wederhoor"),
-    pytest.param("Wat staat er op de hulpkaart collegecrisis?", "En wat zijn de don'ts?", "collegecrisis",
-                 r"heetst|vertrouwelijkheid|impulsief",
-                 marks=pytest.mark.xfail(strict=True, reason="known limit: the sentence naming don'ts outranks the items")),
+    ("Wat staat er op de hulpkaart collegecrisis?", "En wat zijn de don'ts?", "collegecrisis", r"heetst|vertrouwelijkheid|impulsief"),
     ("Hoeveel leden heeft de Wethoudersvereniging?", "En hoeveel wethouders zijn er in totaal?", "Beleidsplan", r"1\.400"),
-    # Written in the second session before the generator was changed for the two known limits above.
+    # Written in the second session before the generator was changed; the first ten were written in the first.
     ("Wat is de Appa-uitkering van een oud-wethouder?", "Hoe hoog is die?", "einde ambt", r"80 procent|70 procent"),
     ("Wat kan een wethouder doen bij agressie en bedreiging?", "Moet je daarvan aangifte doen?", "agressie", r"aangifte"),
     ("Wat doet een vertrouwenspersoon van de vereniging?", "Hoe bereik ik die?", "vertrouwenspersoon", r"070 221 07 70|info@"),

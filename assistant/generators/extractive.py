@@ -33,11 +33,25 @@ class _Sentence:
     position: int
     text: str
     is_item: bool
+    heading: str
     cover: float = 0.0
 
 
-# What a heading contributes to the sentences under it ("Don'ts" makes its items answer "de don'ts?").
+# What a heading contributes to the sentences under it. A list item is what its heading names (the
+# items under "Don'ts" are the don'ts), so the heading counts in full; a paragraph only in part.
 HEADING_WEIGHT = 0.5
+ITEM_HEADING_WEIGHT = 1.0
+# In a follow-up, the share of a sentence's score that comes from the words just asked ("En wat zijn
+# de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
+FOCUS_SHARE = 0.7
+
+
+def _cover(weights: dict[str, float], words: set[str], above: set[str], is_item: bool) -> float:
+    """The weighted share of the terms found in the sentence, or in the heading above it."""
+    heading_weight = ITEM_HEADING_WEIGHT if is_item else HEADING_WEIGHT
+    found = sum(w if _matches(t, words) else heading_weight * w if _matches(t, above) else 0.0
+                for t, w in weights.items())
+    return found / (sum(weights.values()) or 1.0)
 
 
 def sentences(text: str) -> list[tuple[str, bool, str]]:
@@ -74,23 +88,20 @@ class ExtractiveGenerator:
         self.rank_prior = rank_prior
 
     def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None) -> Draft:
-        terms = set(lexicon.tokenize(question))
-        weights = {t: lexicon.idf(t) for t in terms}
-        # In a follow-up, the words just asked weigh double: "En met het pensioen?" is about pensioen.
-        for t in set(lexicon.tokenize(focus or "")) & terms:
-            weights[t] *= 2
-        total = sum(weights.values()) or 1.0
+        weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(question))}
+        focus_weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(focus or ""))}
         number_bonus = 0.2 if _ASKS_NUMBER.search(question) else 0.0
         candidates: list[_Sentence] = []
         for rank, passage in enumerate(passages):
             for position, (text, is_item, heading) in enumerate(sentences(passage.chunk.text)):
                 words = set(lexicon.tokenize(text))
                 above = set(lexicon.tokenize(heading))
-                cover = sum(w if _matches(t, words) else HEADING_WEIGHT * w if _matches(t, above) else 0.0
-                            for t, w in weights.items()) / total
+                cover = _cover(weights, words, above, is_item)
+                if focus_weights:
+                    cover = FOCUS_SHARE * _cover(focus_weights, words, above, is_item) + (1 - FOCUS_SHARE) * cover
                 if cover and number_bonus and _DIGIT.search(text):
                     cover = min(1.0, cover + number_bonus)
-                candidates.append(_Sentence(rank, position, text, is_item, cover))
+                candidates.append(_Sentence(rank, position, text, is_item, heading, cover))
         if not candidates:
             return Draft(text="")
 
@@ -99,21 +110,32 @@ class ExtractiveGenerator:
         chosen = [s for s in scored[: self.max_sentences] if s.cover > 0 and s.cover >= self.keep_ratio * best]
         if not chosen:  # no shared words: trust the ranking and quote the top passage's opening
             chosen = [s for s in candidates if s.passage == 0][:2]
-        chosen = self._with_list_items(chosen, candidates)
+        chosen = self._with_list_items(chosen, candidates, self.keep_ratio * best)
         support = max((s.cover for s in chosen), default=0.0)
         chosen.sort(key=lambda s: (s.passage, s.position))
         return self._format(chosen, passages, support)
 
-    def _with_list_items(self, chosen: list[_Sentence], candidates: list[_Sentence]) -> list[_Sentence]:
-        """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along."""
+    def _with_list_items(self, chosen: list[_Sentence], candidates: list[_Sentence], good_enough: float) -> list[_Sentence]:
+        """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, and
+        a chosen list item brings the items beside it under the same heading that fit as well (all the
+        don'ts, not the first two)."""
         keep = list(chosen)
+
+        def room(passage: int) -> bool:
+            return len([k for k in keep if k.passage == passage and k.is_item]) < self.max_items
+
         for sentence in chosen:
             if sentence.text.endswith(":"):
                 items = [c for c in candidates if c.passage == sentence.passage and c.position > sentence.position]
                 for item in items:
-                    if not item.is_item or len([k for k in keep if k.passage == sentence.passage and k.is_item]) >= self.max_items:
+                    if not item.is_item or not room(sentence.passage):
                         break
                     if item not in keep:
+                        keep.append(item)
+            elif sentence.is_item and sentence.heading:
+                for item in candidates:
+                    if (item.passage == sentence.passage and item.is_item and item.heading == sentence.heading
+                            and item.cover >= good_enough and item not in keep and room(sentence.passage)):
                         keep.append(item)
         return keep
 
