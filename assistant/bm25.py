@@ -9,7 +9,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 
-from assistant.language import within_one_edit
+from assistant.language import DESCRIBING_WORD, within_one_edit
 
 # A word may hold an apostrophe: "do's" and "don'ts" are words of their own, not "do" and "don".
 _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
@@ -26,8 +26,11 @@ class Tokenizer:
         self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP
 
     def __call__(self, text: str) -> list[str]:
-        words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop and (len(w) > 1 or w.isdigit())]
-        return self._stemmer.stemWords(words)
+        return self._stemmer.stemWords(self.words(text))
+
+    def words(self, text: str) -> list[str]:
+        """The lower-cased words that count, before stemming."""
+        return [w for w in _TOKEN.findall(text.lower()) if w not in self._stop and (len(w) > 1 or w.isdigit())]
 
 
 class BM25Index:
@@ -54,11 +57,13 @@ class BM25Index:
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a
-        compound: a sign that the documents do not speak of what is asked ('contributie')."""
+        compound: a sign that the documents do not speak of what is asked ('contributie'). Adjectives
+        and verb forms ('langdurige', 'adviseert') do not count: they do not name what is asked about."""
         vocab = self._df.keys()
         unknown = []
-        for term in self._tokenize(text):
-            if len(term) < min_len or term in self._df:
+        words = self._tokenize.words(text)
+        for word, term in zip(words, self._tokenize(text)):
+            if len(term) < min_len or term in self._df or DESCRIBING_WORD.search(word):
                 continue
             if any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in vocab if len(w) >= 5):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
