@@ -63,6 +63,12 @@ def test_rules_alone_route_the_clear_cases(service):
     "Welke rol speelt de burgemeester bij een integriteitsmelding?",
     "Wat moet je doen als je geen regels kent over nevenfuncties?",
     "Hoe schrijf ik een goede brief aan de raad over mijn verlof?",
+    "Wat doet de burgemeester in de rol van voorzitter van het college?",
+    "Wat is de eerste opdracht van een nieuwe wethouder?",
+    "Organiseert de vereniging een rollenspel voor nieuwe wethouders?",
+    "Ik speel een rol in de lokale afdeling van de vereniging; mag dat naast het ambt?",
+    "Ik doe alsof er niets aan de hand is, maar ik slaap slecht",
+    "I pretend everything is fine but I am burned out",
 ])
 def test_in_scope_questions_that_look_like_attacks_are_not_declined(question):
     decision = Router().classify(question)
