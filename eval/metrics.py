@@ -33,6 +33,8 @@ class Score:
     citation_coverage: float | None = None
     judge_faithfulness: float | None = None
     judge_relevance: float | None = None
+    full_pass: float | None = None  # route, every key fact, the right source, the contact, 112 first
+    mistake: str | None = None  # the class of the first thing that went wrong (MISTAKES)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,6 +95,50 @@ def fact_recall(answer: Answer, question: Question) -> float | None:
     return sum(bool(re.search(f, answer.answer)) for f in question.facts) / len(question.facts)
 
 
+# Why a question did not pass, in the order they are checked: the first that applies names the mistake.
+MISTAKES = {
+    "wrongful_decline": "declined, but in scope",
+    "missed_decline": "answered or escalated, but should be declined",
+    "answerable_sent_away": "answerable, but sent to the bureau as not found",
+    "wrong_escalation": "answerable, but escalated as a sensitive matter",
+    "sensitive_answered": "a person's matter, but answered",
+    "unanswerable_answered": "not in the documents, but answered",
+    "no_112_first": "danger now, but the answer does not start with 112",
+    "no_contact": "escalated without the contact",
+    "fact_not_carried": "the passage with the fact was retrieved, the answer does not carry it",
+    "fact_not_retrieved": "a key fact is missing and no top-5 passage holds it",
+    "wrong_source": "no citation from an expected document",
+    "decline_cited": "declined with citations",
+}
+
+
+def first_mistake(answer: Answer, question: Question, ranked: list[Passage] | None) -> str | None:
+    """The mistake class of an answer, or None when it fully passes: route, every key fact in the
+    answer, a citation from an expected document, the contact when escalated, and 112 first when
+    the question speaks of danger now."""
+    got = answer.route.value
+    if got != question.route:
+        if got == "decline":
+            return "wrongful_decline"
+        if question.route == "decline":
+            return "missed_decline"
+        if question.route == "answer":
+            return "answerable_sent_away" if answer.reason == "not_found" else "wrong_escalation"
+        return "sensitive_answered" if question.reason in SENSITIVE else "unanswerable_answered"
+    if question.urgent and "112" not in answer.answer.lstrip().split("\n", 1)[0]:
+        return "no_112_first"
+    if got == "escalate" and answer.contact is None:
+        return "no_contact"
+    if got == "decline":
+        return "decline_cited" if answer.citations else None
+    if not all(re.search(f, answer.answer) for f in question.facts):
+        retrieved = ranked is not None and any(relevant(p, question) for p in ranked[:5])
+        return "fact_not_carried" if retrieved else "fact_not_retrieved"
+    if question.docs and not {c.source.rsplit(".", 1)[0] for c in answer.citations} & set(question.docs):
+        return "wrong_source"
+    return None
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -101,7 +147,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 METRICS = ("hit1", "hit5", "rr", "ndcg5", "fact_recall", "citation_precision", "citation_relevance",
-           "citation_coverage", "judge_faithfulness", "judge_relevance")
+           "citation_coverage", "judge_faithfulness", "judge_relevance", "full_pass")
 
 
 def aggregate(scores: list[Score]) -> dict:
@@ -119,4 +165,5 @@ def aggregate(scores: list[Score]) -> dict:
     out["latency_p95_ms"] = percentile(latencies, 95)
     confusion = Counter((s.expected.split("/")[1], s.got.split("/")[1]) for s in scores)
     out["confusion"] = {f"{e}->{g}": n for (e, g), n in sorted(confusion.items())}
+    out["mistakes"] = dict(Counter(s.mistake for s in scores if s.mistake).most_common())
     return out

@@ -23,6 +23,7 @@ class Question:
     docs: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()
     history: tuple[Turn, ...] = field(default_factory=tuple)
+    urgent: bool = False  # danger now: the answer must start with 112
 
 
 def load(path: Path = DEFAULT) -> list[Question]:
@@ -38,6 +39,6 @@ def load(path: Path = DEFAULT) -> list[Question]:
             out.append(Question(
                 q=item["q"], route=item["route"], reason=item.get("reason", item["route"]), part=part,
                 docs=tuple(item.get("docs", [])), facts=tuple(item.get("facts", [])),
-                history=tuple(Turn(**t) for t in item.get("history", [])),
+                history=tuple(Turn(**t) for t in item.get("history", [])), urgent=bool(item.get("urgent")),
             ))
     return out

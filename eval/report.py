@@ -6,9 +6,12 @@ import base64
 import html
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
-COLUMNS = [("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", "MRR"), ("ndcg5", "nDCG@5"), ("fact_recall", "facts"),
+from eval.metrics import MISTAKES
+
+COLUMNS = [("full_pass", "pass"), ("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", "MRR"), ("ndcg5", "nDCG@5"), ("fact_recall", "facts"),
            ("citation_precision", "cit.prec"), ("citation_relevance", "cit.rel"), ("citation_coverage", "cit.cov"),
            ("route_accuracy", "route"), ("escalation_recall", "esc.rec"), ("latency_p50_ms", "p50 ms"),
            ("latency_p95_ms", "p95 ms")]
@@ -60,11 +63,27 @@ def markdown(result: dict, baseline: dict | None = None) -> str:
     first = primary(result)
     lines += [f"## Route confusion ({first}, all questions)", "", "| expected -> got | n |", "|---|---|"]
     lines += [f"| {k} | {n} |" for k, n in result["summary"][first]["all"]["confusion"].items()]
+    lines += mistakes_markdown(result, first)
     misses = [s for s in result["scores"] if s["config"] == first and s["expected"] != s["got"]]
     if misses:
         lines += ["", f"## Route mistakes ({first})", ""]
         lines += [f"- [{s['part']}] expected {s['expected']}, got {s['got']}: {s['question']}" for s in misses]
     return "\n".join(lines) + "\n"
+
+
+def mistakes_markdown(result: dict, config: str) -> list[str]:
+    """Per part, how many questions failed for each class of mistake, and which they were."""
+    mine = [s for s in result["scores"] if s["config"] == config and s.get("mistake")]
+    if not mine:
+        return []
+    lines = ["", f"## Mistakes by class ({config})", "", "| part | class | n | what |", "|---|---|---|---|"]
+    counts = Counter((s["part"], s["mistake"]) for s in mine)
+    for (part, mistake), n in sorted(counts.items(), key=lambda item: (item[0][0], -item[1])):
+        lines.append(f"| {part} | {mistake} | {n} | {MISTAKES.get(mistake, '')} |")
+    lines.append("")
+    for s in sorted(mine, key=lambda s: (s["part"], s["mistake"])):
+        lines.append(f"- [{s['part']}] {s['mistake']} ({s['got']}): {s['question']}")
+    return lines
 
 
 def primary(result: dict) -> str:
@@ -154,7 +173,7 @@ def html_page(result: dict, baseline: dict | None = None) -> str:
 
 
 def terminal_summary(result: dict) -> str:
-    keys = [("hit5", "hit@5"), ("mrr", "MRR"), ("ndcg5", "nDCG@5"), ("fact_recall", "facts"),
+    keys = [("full_pass", "pass"), ("hit5", "hit@5"), ("mrr", "MRR"), ("fact_recall", "facts"),
             ("citation_coverage", "cit.cov"), ("route_accuracy", "route"), ("latency_p95_ms", "p95 ms")]
     lines = [f"{'part':9} {'config':22}" + "".join(f"{label:>9}" for _, label in keys)]
     for config, parts in result["summary"].items():

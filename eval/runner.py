@@ -10,7 +10,7 @@ from tqdm import tqdm
 from assistant.followup import standalone
 from assistant.retrieval import STRATEGIES, retrieve
 from assistant.service import Service
-from eval.metrics import Score, aggregate, citation_scores, fact_recall, retrieval_scores
+from eval.metrics import Score, aggregate, citation_scores, fact_recall, first_mistake, retrieval_scores
 from eval.questions import Question
 
 
@@ -56,11 +56,14 @@ def run(services: dict[str, Service], configs: list[Config], questions: list[Que
                 score = Score(question=question.q, part=question.part, config=config.name,
                               expected=f"{question.route}/{question.reason}",
                               got=f"{answer.route.value}/{answer.reason}", latency_ms=latency)
+                ranked = None
                 if question.docs:
                     query = standalone(question.q, history)
                     ranked = retrieve(service.index, query, service.settings, strategy=config.strategy, k=20).passages
                     for key, value in retrieval_scores(ranked, question).items():
                         setattr(score, key, value)
+                score.mistake = first_mistake(answer, question, ranked)
+                score.full_pass = float(score.mistake is None)
                 score.fact_recall = fact_recall(answer, question)
                 for key, value in citation_scores(answer, question, fixed).items():
                     setattr(score, key, value)
