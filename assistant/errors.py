@@ -35,3 +35,11 @@ class EmptyIndex(WijzerError):
 
     def __init__(self) -> None:
         super().__init__("the index is empty; run 'wijzer ingest' first")
+
+
+class FittedModelMissing(WijzerError):
+    """A fitted model file (assistant/fitted/*.json) is missing or unreadable."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        super().__init__(f"fitted model {self.path} is missing or unreadable; run 'wijzer fit' to make it")

@@ -11,6 +11,7 @@ import threading
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -20,6 +21,7 @@ from assistant.embeddings import model_tag
 from assistant.errors import EmptyIndex, IndexModelMismatch
 from assistant.ledger import Ledger, LedgerEntry
 from assistant.models import Chunk, DocumentInfo
+from assistant.sentences import split
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,13 @@ class Index:
         self._served: dict[str, Chunk] = {}
         self._filter: dict = {}
         self._bm25: BM25Index | None = None
+        self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
 
     def _open_store(self) -> Chroma:
+        self._sentences = self._client.get_or_create_collection(
+            f"{self.settings.collection}_sentences", embedding_function=None,
+            metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
+        )
         return Chroma(
             collection_name=self.settings.collection,
             embedding_function=self.embeddings,
@@ -98,6 +105,7 @@ class Index:
     def reset(self) -> None:
         """Drop every chunk and ledger entry, e.g. to rebuild with another embedding model."""
         self._client.delete_collection(self.settings.collection)
+        self._client.delete_collection(self._sentences.name)
         self.ledger.clear()
         self._store = self._open_store()
         self._loaded_generation = None
@@ -105,7 +113,8 @@ class Index:
     # -- writing ---------------------------------------------------------------------------------
 
     def add_document(self, entry: LedgerEntry, chunks: list[Chunk], on_progress=None, batch: int = 32) -> None:
-        """Write a document's chunks, switch the ledger to its version, then drop older versions."""
+        """Write a document's chunks and the vectors of their sentences, switch the ledger to its version,
+        then drop older versions."""
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
             self._store.add_texts(
@@ -113,27 +122,47 @@ class Index:
                 metadatas=[_metadata(c) for c in part],
                 ids=[c.chunk_id for c in part],
             )
+            self._add_sentences(part)
             if on_progress:
                 on_progress(len(part))
         self.ledger.commit(entry)
-        self._store._collection.delete(
-            where={"$and": [{"doc_id": entry.doc_id}, {"version": {"$ne": entry.version}}]}
-        )
+        older = {"$and": [{"doc_id": entry.doc_id}, {"version": {"$ne": entry.version}}]}
+        self._store._collection.delete(where=older)
+        self._sentences.delete(where=older)
+
+    def _add_sentences(self, chunks: list[Chunk]) -> None:
+        """Embed every quotable sentence of the chunks, so answers can pick sentences by meaning."""
+        ids, texts, metadatas = [], [], []
+        for c in chunks:
+            for position, sentence in enumerate(split(c.text, c.section)):
+                ids.append(f"{c.chunk_id}#s{position:03d}")
+                texts.append(sentence.text)
+                metadatas.append({"doc_id": c.doc.doc_id, "version": c.version, "chunk_id": c.chunk_id,
+                                  "position": position})
+        if ids:
+            self._sentences.add(ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas)
 
     def remove_document(self, doc_id: str) -> None:
         self.ledger.remove(doc_id)
         self._store._collection.delete(where={"doc_id": doc_id})
+        self._sentences.delete(where={"doc_id": doc_id})
 
     def sweep(self) -> int:
-        """Delete chunks no ledger entry points at (left by a crash mid-ingest); returns how many."""
+        """Delete chunks (and sentence vectors) no ledger entry points at, left by a crash mid-ingest;
+        returns how many chunks."""
         entries = self.ledger.entries()
-        got = self._store._collection.get(include=["metadatas"])
+        self._delete_stale(self._sentences, entries)
+        return self._delete_stale(self._store._collection, entries)
+
+    @staticmethod
+    def _delete_stale(collection, entries: dict[str, LedgerEntry]) -> int:
+        got = collection.get(include=["metadatas"])
         stale = [
             cid for cid, meta in zip(got["ids"], got["metadatas"])
             if entries.get(meta.get("doc_id")) is None or entries[meta["doc_id"]].version != meta.get("version")
         ]
         for start in range(0, len(stale), 500):
-            self._store._collection.delete(ids=stale[start : start + 500])
+            collection.delete(ids=stale[start : start + 500])
         return len(stale)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -163,8 +192,27 @@ class Index:
             self._served = {c.chunk_id: c for c in chunks}
             self._filter = self._version_filter(entries)
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer)
+            self._sentence_vectors = self._load_sentence_vectors(entries)
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
+
+    def _load_sentence_vectors(self, entries: dict[str, LedgerEntry]) -> dict[str, dict[int, np.ndarray]]:
+        if not entries:
+            return {}
+        got = self._sentences.get(where=self._version_filter(entries), include=["embeddings", "metadatas"])
+        vectors: dict[str, dict[int, np.ndarray]] = {}
+        for vector, meta in zip(got["embeddings"], got["metadatas"]):
+            if meta["chunk_id"] in self._served:
+                vectors.setdefault(meta["chunk_id"], {})[int(meta["position"])] = np.asarray(vector, dtype="float32")
+        return vectors
+
+    def sentence_vectors(self, chunk_id: str) -> dict[int, np.ndarray]:
+        """The vectors of a served chunk's sentences by position in assistant.sentences.split()."""
+        self._refresh()
+        return self._sentence_vectors.get(chunk_id, {})
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return np.asarray(self.embeddings.embed_query(query), dtype="float32")
 
     def chunks(self) -> list[Chunk]:
         self._refresh()
@@ -176,13 +224,14 @@ class Index:
             raise EmptyIndex()
         return [(self._chunks[i], score) for i, score in self._bm25.search(query, k)]
 
-    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """Chunks by cosine similarity to the question (1.0 is identical)."""
+    def dense_search(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
+        """Chunks by cosine similarity to the question (1.0 is identical); `vector` is the question's
+        embedding when the caller has it already."""
         self._refresh()
         if not self._chunks:
             raise EmptyIndex()
-        vector = self.embeddings.embed_query(query)
-        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._filter)
+        vector = self.embed_query(query) if vector is None else vector
+        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k, filter=self._filter)
         out = []
         for doc, distance in hits:
             chunk = self._served.get(doc.id)

@@ -17,6 +17,32 @@ _DUTCH = {"de", "het", "een", "is", "van", "voor", "hoe", "wat", "welke", "wie",
           "bij", "als", "er", "niet", "wordt", "word", "zijn", "heeft", "hebben", "ook", "nog", "dat", "die"}
 
 
+# Numbers written as words count as numbers ('negenendertig waarden', 'zestien weken'); 'een' does not.
+_UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
+NUMBER_WORDS = (
+    r"elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|tien|honderd|duizend|miljoen"
+    rf"|(?:(?:een|{_UNITS})en)?(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)|{_UNITS}"
+)
+NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS}|helft|kwart|procent)\b", re.IGNORECASE)
+
+
+def compound_match(term: str, words: set[str]) -> bool:
+    """A (stemmed) term is found among words as a word or as part of a Dutch compound, either way
+    ('verlof' in 'zwangerschapsverlof'; 'bevallingsverlof' asked, 'bevalling' written)."""
+    if term in words:
+        return True
+    return len(term) >= 5 and any(
+        w.endswith(term) or w.startswith(term) or (len(w) >= 5 and (term.startswith(w) or term.endswith(w)))
+        for w in words
+    )
+
+
+def coverage(weights: dict[str, float], words: set[str]) -> float:
+    """The weighted share of the terms (term -> weight) found among the words."""
+    found = sum(w for t, w in weights.items() if compound_match(t, words))
+    return found / (sum(weights.values()) or 1.0)
+
+
 def is_english(text: str) -> bool:
     words = re.findall(r"[a-z']+", text.lower())
     english = sum(w in _ENGLISH for w in words)

@@ -56,6 +56,7 @@ class Passage:
     dense_similarity: float | None = None
     bm25_score: float | None = None
     ranks: dict[str, int] = field(default_factory=dict)
+    sentence_vectors: dict = field(default_factory=dict)  # position in sentences.split() -> embedding
 
 
 class Route(str, Enum):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models import Chunk, Passage
@@ -17,6 +19,8 @@ STRATEGIES = ("hybrid", "bm25", "dense")
 class Retrieval:
     passages: list[Passage]
     best_dense: float  # highest cosine similarity of any chunk to the question (0 when not searched)
+    query_vector: np.ndarray  # the question's embedding, for choosing sentences by meaning
+    best_bm25: float = 0.0  # highest BM25 score of any chunk (0 when not searched)
 
 
 def _words(chunk: Chunk) -> set[str]:
@@ -44,7 +48,8 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown retrieval strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     k = k or settings.top_k
-    dense = index.dense_search(question, pool) if strategy in ("hybrid", "dense") else []
+    vector = index.embed_query(question)
+    dense = index.dense_search(question, pool, vector) if strategy in ("hybrid", "dense") else []
     lexical = index.bm25_search(question, pool) if strategy in ("hybrid", "bm25") else []
     best_dense = dense[0][1] if dense else 0.0
 
@@ -60,4 +65,7 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
             else:
                 passage.bm25_score = score
     ranked = sorted(passages.values(), key=lambda p: p.score, reverse=True)
-    return Retrieval(_dedupe(ranked, k), best_dense)
+    chosen = _dedupe(ranked, k)
+    for passage in chosen:
+        passage.sentence_vectors = index.sentence_vectors(passage.chunk.chunk_id)
+    return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0)

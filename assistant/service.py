@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import time
 
-from assistant.bm25 import BM25Index
+from assistant.answerability import Answerability, features
 from assistant.config import Settings
-from assistant.embeddings import build_embeddings
+from assistant.embeddings import CachedEmbeddings, build_embeddings
 from assistant.followup import standalone
 from assistant.generators import Draft, Generator, build_generator
 from assistant.index import Index
-from assistant.language import is_english
 from assistant.models import Answer, ContactInfo, Route, Turn
 from assistant.retrieval import retrieve
 from assistant.routing import Decision, Router
@@ -21,12 +20,14 @@ log = logging.getLogger(__name__)
 
 
 class Service:
-    def __init__(self, settings: Settings, index: Index, router: Router, generator: Generator, templates: Templates):
+    def __init__(self, settings: Settings, index: Index, router: Router, generator: Generator, templates: Templates,
+                 answerability: Answerability):
         self.settings = settings
         self.index = index
         self.router = router
         self.generator = generator
         self.templates = templates
+        self.answerability = answerability
 
     def contact(self) -> ContactInfo:
         c = self.settings.contact
@@ -55,13 +56,14 @@ class Service:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
         lexicon = self.index.lexicon()
-        draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None)
-        grounded = bool(draft.text) and self._is_grounded(query, found.best_dense, draft, lexicon)
+        draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None,
+                                        query_vector=found.query_vector)
 
         if decision is not None:  # a person must take over; say first what the documents do say
             relevant = bool(draft.text) and draft.support >= self.settings.min_support_with_dense
             return self._escalate(decision, draft if relevant else None)
-        if grounded:
+        signals = features(query, found, draft, lexicon, self.router.personal(question))
+        if draft.text and self.answerability.answers(signals):
             text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
         # A question about the asker's own life is never declined for lack of domain words: a person
@@ -70,15 +72,6 @@ class Service:
                 and found.best_dense < self.settings.min_dense_in_domain):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
         return self._escalate(Decision(Route.escalate, "not_found"), None)
-
-    def _is_grounded(self, question: str, best_dense: float, draft: Draft, lexicon: BM25Index) -> bool:
-        """Whether the documents answer the question (thresholds calibrated in bench/calibrate.py)."""
-        s = self.settings
-        if is_english(question):  # Dutch sentences share no words with it: only meaning can tell
-            return best_dense >= s.min_dense_english
-        if lexicon.unknown_terms(question):
-            return draft.support >= s.min_support
-        return draft.support >= s.min_support or (best_dense >= s.min_dense and draft.support >= s.min_support_with_dense)
 
     def _escalate(self, decision: Decision, draft: Draft | None) -> Answer:
         contact = self.contact()
@@ -95,8 +88,10 @@ class Service:
 
 def build_service(settings: Settings) -> Service:
     """Wires the configured parts together; called once at start-up, never at import."""
-    embeddings = build_embeddings(settings)
+    # The router and retrieval embed the same question: the second time comes from the cache.
+    embeddings = CachedEmbeddings(build_embeddings(settings))
     index = Index(settings, embeddings)
     index.check_model()
     router = Router(embeddings=embeddings if settings.routing_similarity else None)
-    return Service(settings, index, router, build_generator(settings), Templates(settings.prompts_dir))
+    return Service(settings, index, router, build_generator(settings), Templates(settings.prompts_dir),
+                   Answerability.load())

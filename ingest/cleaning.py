@@ -74,6 +74,13 @@ def is_slide_fragment(lines: list[str]) -> bool:
     return all(len(line) <= 32 for line in lines) and words <= 14 and not lines[-1].endswith(".")
 
 
+def _continues(before: str, line: str) -> bool:
+    """Whether `line` goes on with the sentence `before` ends in: that one stops mid-sentence (a letter or
+    a comma, no heading) and this one starts with a lower-case word."""
+    return (not before.startswith("#") and bool(re.search(r"[a-zà-ÿ,]$", before))
+            and bool(re.match(r"[a-zà-ÿ]{2,}\b", line)))
+
+
 def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
     """Split text into cleaned blocks of lines, dropping empty, repeated and (optionally) fragment blocks."""
     out: list[list[str]] = []
@@ -86,6 +93,13 @@ def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
             continue
         if out and re.search(r"[a-zà-ÿ]-$", out[-1][-1]) and lines[0][:1].islower():
             out[-1][-1] = out[-1][-1][:-1] + lines[0]  # a word hyphenated across a page or column break
+            out[-1] += lines[1:]
+            continue
+        if out and lines[0].startswith("- ") and (out[-1][-1].startswith("- ") or out[-1][-1].endswith(":")):
+            out[-1] += lines  # a list interrupted by a blank line (a page break) stays one list
+            continue
+        if out and _continues(out[-1][-1], lines[0]):
+            out[-1][-1] = f"{out[-1][-1]} {lines[0]}"  # a sentence or list item cut by a page or column break
             out[-1] += lines[1:]
             continue
         key = "\n".join(lines)

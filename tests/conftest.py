@@ -41,13 +41,15 @@ def corpus_index(corpus_data_dir, e5) -> Index:
 
 @pytest.fixture(scope="session")
 def service(corpus_index, e5):
+    from assistant.answerability import Answerability
     from assistant.generators import build_generator
     from assistant.routing import Router
     from assistant.service import Service
     from assistant.templates import Templates
 
     settings = corpus_index.settings
-    return Service(settings, corpus_index, Router(), build_generator(settings), Templates(settings.prompts_dir))
+    return Service(settings, corpus_index, Router(), build_generator(settings), Templates(settings.prompts_dir),
+                   Answerability.load())
 
 
 @pytest.fixture

@@ -1,40 +1,46 @@
 """The extractive generator: the sentences of the retrieved passages that best answer the question,
-quoted word for word with [n] markers. It needs no language model and invents nothing."""
+quoted word for word with [n] markers. It needs no language model and invents nothing.
+
+Each sentence is scored by a fitted model (assistant/fitted/sentence_ranker.json, made by `wijzer fit`)
+over what it shares with the question in words and in meaning, whether it holds the number asked for,
+and how high its passage ranks.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 from assistant.bm25 import BM25Index
+from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft
-from assistant.language import SENTENCE_END
+from assistant.language import NUMBER_WORDS, compound_match, coverage
 from assistant.models import Citation, Passage
+from assistant.sentences import Sentence, split
 
-# Questions that ask for a number or a date are best answered by a sentence that holds one.
-_ASKS_NUMBER = re.compile(r"^\s*(hoeveel|hoe ?veel|wanneer|in welk jaar|sinds wanneer|hoe lang|hoe hoog|how many|how much|when)\b", re.I)
-_DIGIT = re.compile(r"\d")
+RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
+
+# What kind of answer a question asks for, and how a sentence that holds one looks: 'hoe lang' wants a
+# duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number.
+_AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
+    (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
+     rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
+    (r"\b(procent|percentage|welk deel|welke deel|how much percent)\b", r"\d\s*%|\bprocent\b|\bhelft\b"),
+    (r"\b(wanneer|sinds wanneer|vanaf wanneer|in welk jaar|welk jaar|when|since when)\b",
+     rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
+    (r"\b(hoeveel|hoe ?veel|how many|how much|welk aantal|uit hoeveel)\b", rf"\d|\b({NUMBER_WORDS})\b"),
+    (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
+))
 
 
-def _matches(term: str, words: set[str]) -> bool:
-    """A question term is found in a sentence as a word or as part of a Dutch compound, either way
-    ('verlof' in 'zwangerschapsverlof'; 'bevallingsverlof' asked, 'bevalling' written)."""
-    if term in words:
-        return True
-    return len(term) >= 5 and any(
-        w.endswith(term) or w.startswith(term) or (len(w) >= 5 and (term.startswith(w) or term.endswith(w)))
-        for w in words
-    )
-
-
-@dataclass
-class _Sentence:
-    passage: int
-    position: int
-    text: str
-    is_item: bool
-    heading: str
-    cover: float = 0.0
+def holds_kind_asked(question: str, sentence: str) -> bool:
+    """Whether the question asks for a duration, date, share or number, and the sentence holds one."""
+    return any(asked.search(question) and held.search(sentence) for asked, held in _ANSWER_KINDS)
 
 
 # What a heading contributes to the sentences under it. A list item is what its heading names (the
@@ -45,77 +51,102 @@ ITEM_HEADING_WEIGHT = 1.0
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
 
+FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank")
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage with what the ranker sees of it."""
+
+    passage: int
+    position: int
+    sentence: Sentence
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def is_item(self) -> bool:
+        return self.sentence.is_item
+
 
 def _cover(weights: dict[str, float], words: set[str], above: set[str], is_item: bool) -> float:
-    """The weighted share of the terms found in the sentence, or in the heading above it."""
+    """The weighted share of the terms found in the sentence, or (counting less for a paragraph) in the
+    heading above it."""
     heading_weight = ITEM_HEADING_WEIGHT if is_item else HEADING_WEIGHT
-    found = sum(w if _matches(t, words) else heading_weight * w if _matches(t, above) else 0.0
+    found = sum(w if compound_match(t, words) else heading_weight * w if compound_match(t, above) else 0.0
                 for t, w in weights.items())
     return found / (sum(weights.values()) or 1.0)
 
 
-def sentences(text: str) -> list[tuple[str, bool, str]]:
-    """(sentence, is list item, the heading it stands under) in reading order; headings themselves
-    and fragments of a few words are left out."""
-    out: list[tuple[str, bool, str]] = []
-    heading = ""
-    for line in text.split("\n"):
-        line = line.strip()
-        if line.startswith("#"):
-            heading = line.lstrip("#").strip()  # a heading names a passage; it does not answer
-            continue
-        if line.startswith("- "):
-            out.append((line[2:], True, heading))
-            continue
-        for sentence in SENTENCE_END.split(line):
-            if sentence.endswith("?"):
-                continue  # a question in the text (a heading, a table header) answers nothing
-            words = len(sentence.split())
-            if (words >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80)) or (
-                words >= 2 and ":" in sentence and _DIGIT.search(sentence)  # 'Telefoon: 070 221 07 70'
-            ):
-                out.append((sentence, False, heading))
+def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
+               query_vector: np.ndarray | None = None) -> list[Candidate]:
+    """Every quotable sentence of the passages, with its features for the ranker."""
+    weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(question))}
+    focus_weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(focus or ""))}
+    out: list[Candidate] = []
+    for rank, passage in enumerate(passages):
+        for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
+            words = set(lexicon.tokenize(sentence.text))
+            above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
+            lexical = _cover(weights, words, above, sentence.is_item)
+            if focus_weights:
+                lexical = FOCUS_SHARE * _cover(focus_weights, words, above, sentence.is_item) + (1 - FOCUS_SHARE) * lexical
+            vector = passage.sentence_vectors.get(position)
+            meaning = float(vector @ query_vector) if vector is not None and query_vector is not None else 0.0
+            out.append(Candidate(rank, position, sentence, {
+                "lexical": lexical, "heading": coverage(weights, above), "meaning": meaning,
+                "number": float(holds_kind_asked(question, sentence.text)),
+                "item": float(sentence.is_item), "rank": 1.0 / (rank + 1),
+            }))
     return out
 
 
 class ExtractiveGenerator:
     name = "extractive"
 
-    def __init__(self, max_sentences: int = 3, max_items: int = 6, rank_prior: float = 0.12, keep_ratio: float = 0.6):
-        self.keep_ratio = keep_ratio  # a further sentence must cover this share of what the best one covers
+    def __init__(self, ranker: LogisticModel | None = None, max_sentences: int = 3, max_items: int = 6,
+                 keep_ratio: float = 0.5):
+        self.ranker = ranker  # None: rank by shared words alone (how `wijzer fit` starts)
+        # A further sentence must be at least this likely, relative to the best one, to hold the answer.
+        self.keep_ratio = keep_ratio
         self.max_sentences = max_sentences
         self.max_items = max_items
-        self.rank_prior = rank_prior
 
-    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None) -> Draft:
-        weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(question))}
-        focus_weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(focus or ""))}
-        number_bonus = 0.2 if _ASKS_NUMBER.search(question) else 0.0
-        candidates: list[_Sentence] = []
-        for rank, passage in enumerate(passages):
-            for position, (text, is_item, heading) in enumerate(sentences(passage.chunk.text)):
-                words = set(lexicon.tokenize(text))
-                above = set(lexicon.tokenize(heading))
-                cover = _cover(weights, words, above, is_item)
-                if focus_weights:
-                    cover = FOCUS_SHARE * _cover(focus_weights, words, above, is_item) + (1 - FOCUS_SHARE) * cover
-                if cover and number_bonus and _DIGIT.search(text):
-                    cover = min(1.0, cover + number_bonus)
-                candidates.append(_Sentence(rank, position, text, is_item, heading, cover))
-        if not candidates:
+    @classmethod
+    def fitted(cls, path: Path = RANKER_PATH) -> "ExtractiveGenerator":
+        ranker = LogisticModel.load(path)
+        return cls(ranker, keep_ratio=float(ranker.params.get("keep_ratio", 0.5)))
+
+    def score(self, candidate: Candidate) -> float:
+        """A log-likelihood: differences between two sentences' scores are what count."""
+        if self.ranker is None:
+            return math.log(max(1e-6, candidate.features["lexical"] + 0.12 * candidate.features["rank"]))
+        return self.ranker.logit(candidate.features)
+
+    def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
+                 query_vector: np.ndarray | None = None) -> Draft:
+        found = candidates(question, passages, lexicon, focus, query_vector)
+        if not found:
             return Draft(text="")
+        for c in found:
+            c.score = self.score(c)
+        scored = sorted(found, key=lambda c: c.score, reverse=True)
+        best = scored[0].score
+        good_enough = best + math.log(self.keep_ratio)
+        chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
+        chosen = self._with_list_items(chosen, found, good_enough)
+        chosen.sort(key=lambda c: (c.passage, c.position))
+        draft = self._format(chosen, passages)
+        draft.support = max(c.features["lexical"] for c in chosen)
+        draft.meaning = max(c.features["meaning"] for c in chosen)
+        draft.confidence = best
+        return draft
 
-        scored = sorted(candidates, key=lambda s: s.cover + self.rank_prior / (s.passage + 1), reverse=True)
-        best = scored[0].cover
-        chosen = [s for s in scored[: self.max_sentences] if s.cover > 0 and s.cover >= self.keep_ratio * best]
-        if not chosen:  # no shared words: trust the ranking and quote the top passage's opening
-            chosen = [s for s in candidates if s.passage == 0][:2]
-        chosen = self._with_list_items(chosen, candidates, self.keep_ratio * best)
-        support = max((s.cover for s in chosen), default=0.0)
-        chosen.sort(key=lambda s: (s.passage, s.position))
-        return self._format(chosen, passages, support)
-
-    def _with_list_items(self, chosen: list[_Sentence], candidates: list[_Sentence], good_enough: float) -> list[_Sentence]:
+    def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
         """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, and
         a chosen list item brings the items beside it under the same heading that fit as well (all the
         don'ts, not the first two)."""
@@ -126,34 +157,40 @@ class ExtractiveGenerator:
 
         for sentence in chosen:
             if sentence.text.endswith(":"):
-                items = [c for c in candidates if c.passage == sentence.passage and c.position > sentence.position]
+                items = [c for c in found if c.passage == sentence.passage and c.position > sentence.position]
                 for item in items:
                     if not item.is_item or not room(sentence.passage):
                         break
                     if item not in keep:
                         keep.append(item)
-            elif sentence.is_item and sentence.heading:
-                for item in candidates:
-                    if (item.passage == sentence.passage and item.is_item and item.heading == sentence.heading
-                            and item.cover >= good_enough and item not in keep and room(sentence.passage)):
+            elif sentence.is_item and sentence.sentence.heading:
+                for item in found:
+                    if (item.passage == sentence.passage and item.is_item
+                            and item.sentence.heading == sentence.sentence.heading
+                            and item.score >= good_enough and item not in keep and room(sentence.passage)):
                         keep.append(item)
         return keep
 
-    def _format(self, chosen: list[_Sentence], passages: list[Passage], support: float) -> Draft:
+    def _format(self, chosen: list[Candidate], passages: list[Passage]) -> Draft:
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         lines: list[str] = []
         paragraph: list[str] = []
-        for sentence in chosen:
-            n = numbers.setdefault(sentence.passage, len(numbers) + 1)
-            quotes.setdefault(sentence.passage, []).append(sentence.text)
-            if sentence.is_item:
+        label = None
+        for c in chosen:
+            n = numbers.setdefault(c.passage, len(numbers) + 1)
+            if c.is_item:
                 if paragraph:
                     lines.append(" ".join(paragraph))
                     paragraph = []
-                lines.append(f"- {sentence.text} [{n}]")
+                # An item of a labelled table row says what it is about by its label ('Lef: ...').
+                text = f"{c.sentence.label}: {c.text}" if c.sentence.label and c.sentence.label != label else c.text
+                label = c.sentence.label
+                quotes.setdefault(c.passage, []).append(text)
+                lines.append(f"- {text} [{n}]")
             else:
-                paragraph.append(f"{sentence.text} [{n}]")
+                quotes.setdefault(c.passage, []).append(c.text)
+                paragraph.append(f"{c.text} [{n}]")
         if paragraph:
             lines.append(" ".join(paragraph))
         citations = []
@@ -163,4 +200,4 @@ class ExtractiveGenerator:
                 n=n, document=chunk.doc.title, source=chunk.doc.source, page=chunk.page, section=chunk.section,
                 quote=" … ".join(quotes[index]),
             ))
-        return Draft(text="\n".join(lines), citations=citations, support=support)
+        return Draft(text="\n".join(lines), citations=citations)

@@ -1,0 +1,62 @@
+"""Whether the documents answer a question: a fitted model over what retrieval and the draft answer show.
+
+The model (assistant/fitted/answerability.json) is fitted by `wijzer fit` on labelled questions, with its
+threshold chosen from what each mistake costs; see eval/fit.py.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from assistant.bm25 import BM25Index
+from assistant.fitted import MODELS_DIR, LogisticModel
+from assistant.generators import Draft
+from assistant.language import coverage, is_english
+from assistant.retrieval import Retrieval
+
+MODEL_PATH = MODELS_DIR / "answerability.json"
+
+FEATURES = ("dense", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
+            "personal", "terms")
+
+
+def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
+    """What the model sees of a question: how close the best passage is in meaning and in words, how much
+    of the question the best passage and the chosen sentences cover, words the corpus lacks, language,
+    and whether the question is about the asker."""
+    terms = set(lexicon.tokenize(question))
+    weights = {t: lexicon.idf(t) for t in terms}
+    passage_cover = max((coverage(weights, set(lexicon.tokenize(p.chunk.indexed_text()))) for p in found.passages),
+                        default=0.0)
+    unknown = set(lexicon.unknown_terms(question))
+    return {
+        "dense": found.best_dense,
+        # BM25 grows with the number of query terms; per unit of the question's weight it compares across questions.
+        "bm25": found.best_bm25 / (sum(weights.values()) or 1.0),
+        "passage_cover": passage_cover,
+        "support": draft.support,
+        "meaning": draft.meaning,
+        "confidence": draft.confidence,
+        "unknown": sum(weights.get(t, 0.0) for t in unknown) / (sum(weights.values()) or 1.0),
+        "english": float(is_english(question)),
+        "personal": float(personal),
+        "terms": math.log1p(len(terms)),
+    }
+
+
+class Answerability:
+    """The fitted model with its chosen threshold."""
+
+    def __init__(self, model: LogisticModel):
+        self.model = model
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Answerability":
+        return cls(LogisticModel.load(path))
+
+    def probability(self, values: dict[str, float]) -> float:
+        return self.model.probability(values)
+
+    def answers(self, values: dict[str, float]) -> bool:
+        return self.model.decide(values)

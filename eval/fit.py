@@ -1,0 +1,341 @@
+"""`wijzer fit`: fits the sentence ranker and the answerability model on labelled questions and writes
+them to assistant/fitted/, printing what they score.
+
+1. The sentence ranker learns which sentence of the retrieved passages holds the fact asked for, from
+   questions whose key facts are known (a sentence that matches a key fact is a positive example).
+2. The answerability model learns whether the documents answer a question, from questions labelled
+   answerable or not (the draft answers come from the ranker just fitted). Its threshold is the one that
+   costs least on cross-validated probabilities, given what each mistake costs (`costs` in
+   eval/answerability.yaml): sending a wethouder away with an answerable question, or giving passages
+   that do not answer.
+
+Only training sets are read: the held-out parts of eval/questions.yaml and the last held-out part of
+eval/routing.yaml are never used, and a question that also stands in one of them is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.answerability import FEATURES as ANSWERABILITY_FEATURES
+from assistant.answerability import MODEL_PATH as ANSWERABILITY_PATH
+from assistant.answerability import features
+from assistant.fitted import LogisticModel
+from assistant.followup import standalone
+from assistant.generators.extractive import FEATURES as RANKER_FEATURES
+from assistant.generators.extractive import RANKER_PATH, ExtractiveGenerator, candidates
+from assistant.models import Turn
+from assistant.retrieval import retrieve
+from assistant.service import Service
+
+EVAL = Path(__file__).resolve().parent
+HELD_OUT = {"questions.yaml": {"heldout", "heldout_users"}, "routing.yaml": {"heldout6"}}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    q: str
+    answerable: bool | None  # None: known facts, but no answerability label (a sensitive question)
+    facts: tuple[str, ...] = ()
+    history: tuple[Turn, ...] = field(default_factory=tuple)
+    source: str = ""
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def training_questions() -> list[Labelled]:
+    """Every labelled question of the training sets, each once; none that a held-out part holds."""
+    out: list[Labelled] = []
+    questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
+    held_out = {_norm(item["q"]) for part in HELD_OUT["questions.yaml"] for item in questions.get(part, [])}
+    for part, items in questions.items():
+        if part in HELD_OUT["questions.yaml"]:
+            continue
+        for item in items:
+            answerable = True if item["route"] == "answer" else False if item.get("reason") == "not_found" else None
+            facts = tuple(item.get("facts", [])) if item["route"] == "answer" else ()
+            out.append(Labelled(item["q"], answerable, facts, tuple(Turn(**t) for t in item.get("history", [])),
+                                "questions.yaml"))
+    routing = yaml.safe_load((EVAL / "routing.yaml").read_text(encoding="utf-8"))
+    held_out |= {_norm(item["q"]) for part in HELD_OUT["routing.yaml"] for item in routing.get(part, [])}
+    for part, items in routing.items():
+        if part in HELD_OUT["routing.yaml"]:
+            continue
+        for item in items:
+            if item["reason"] in ("answer", "not_found") and not item.get("history"):
+                out.append(Labelled(item["q"], item["reason"] == "answer", source="routing.yaml"))
+    retrieval = yaml.safe_load((EVAL / "retrieval.yaml").read_text(encoding="utf-8"))
+    out += [Labelled(item["q"], True, (item["fact"],), source="retrieval.yaml") for item in retrieval["tuning"]]
+    out += [Labelled(q, False, source="unanswerable.yaml")
+            for q in yaml.safe_load((EVAL / "unanswerable.yaml").read_text(encoding="utf-8"))["questions"]]
+    for item in json.loads((EVAL / "external-questions.json").read_text(encoding="utf-8")):
+        answerable = True if "answer" in item["route"] else None
+        facts = tuple(f"(?i){m}" for m in item.get("must", [])) if answerable else ()
+        out.append(Labelled(item["q"], answerable, facts, tuple(Turn(**t) for t in item.get("history", [])),
+                            "external-questions.json"))
+    extra = yaml.safe_load((EVAL / "answerability.yaml").read_text(encoding="utf-8"))
+    out += [Labelled(item["q"], True, tuple(item["facts"]), source="answerability.yaml") for item in extra["answer"]]
+    out += [Labelled(q, False, source="answerability.yaml") for q in extra["not_found"]]
+
+    unique: dict[str, Labelled] = {}
+    for item in out:
+        key = _norm(item.q) + "|" + "|".join(_norm(t.content) for t in item.history)
+        if _norm(item.q) in held_out:
+            continue
+        old = unique.get(key)
+        if old is None or (not old.facts and item.facts):  # keep the copy that knows its facts
+            unique[key] = item
+    return list(unique.values())
+
+
+def costs() -> dict[str, float]:
+    return yaml.safe_load((EVAL / "answerability.yaml").read_text(encoding="utf-8"))["costs"]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], balanced: bool) -> LogisticModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced" if balanced else None)
+    model.fit((x - mean) / scale, y)
+    return LogisticModel(names, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
+                         tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]))
+
+
+def _fit_choice(groups: list[tuple[list[list[float]], list[int]]], names: tuple[str, ...], l2: float = 1.0) -> LogisticModel:
+    """A conditional logit: the weights under which the sentences holding a key fact are the likeliest
+    choice among the candidates of their own question (a softmax per question), with an L2 penalty."""
+    from scipy.optimize import minimize
+
+    x_all = np.array([r for rows, _ in groups for r in rows])
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    data = [((np.array(rows) - mean) / scale, np.array(labels, dtype=bool)) for rows, labels in groups]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * float(w @ w) / 2, l2 * w
+        for x, positive in data:
+            s = x @ w
+            p_all = np.exp(s - s.max())
+            p_all /= p_all.sum()
+            p_pos = p_all * positive
+            p_pos /= p_pos.sum()
+            total -= float(np.log((np.exp(s - s.max()) * positive).sum() / np.exp(s - s.max()).sum()))
+            grad = grad - (p_pos - p_all) @ x
+        return total, grad
+
+    w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x
+    return LogisticModel(names, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
+                         tuple(float(v) for v in w), 0.0)
+
+
+def _vector(values: dict[str, float], names: tuple[str, ...]) -> list[float]:
+    return [float(values[n]) for n in names]
+
+
+# -- 1. the sentence ranker -----------------------------------------------------------------------------
+
+
+def ranker_examples(service: Service, questions: list[Labelled]) -> list[tuple[list[list[float]], list[int]]]:
+    """Per question with key facts: the feature rows of its candidate sentences and which hold a fact."""
+    lexicon = service.index.lexicon()
+    groups = []
+    for item in questions:
+        if not item.facts:
+            continue
+        history = list(item.history)
+        query = standalone(item.q, history)
+        found = retrieve(service.index, query, service.settings)
+        focus = item.q if query != item.q else None
+        found_sentences = candidates(query, found.passages, lexicon, focus, found.query_vector)
+        labels = [int(any(re.search(f, c.text) for f in item.facts)) for c in found_sentences]
+        if any(labels) and not all(labels):
+            groups.append(([_vector(c.features, RANKER_FEATURES) for c in found_sentences], labels))
+    return groups
+
+
+def _top1(groups, score) -> float:
+    """Share of questions whose best-scored sentence holds a key fact."""
+    return float(np.mean([labels[int(np.argmax([score(r) for r in rows]))] for rows, labels in groups]))
+
+
+def _top3(groups, score) -> float:
+    """Share of questions where one of the three best-scored sentences holds a key fact."""
+    return float(np.mean([max(labels[i] for i in np.argsort([-score(r) for r in rows])[:3]) for rows, labels in groups]))
+
+
+def fit_ranker(service: Service, questions: list[Labelled], folds: int = 5) -> tuple[LogisticModel, dict]:
+    groups = ranker_examples(service, questions)
+    lexical = RANKER_FEATURES.index("lexical")
+    rank = RANKER_FEATURES.index("rank")
+    baseline = lambda row: row[lexical] + 0.12 * row[rank]  # noqa: E731 (the ranking before it was fitted)
+    order = np.random.default_rng(0).permutation(len(groups))
+    fitted_top1 = fitted_top3 = 0.0
+    for k in range(folds):  # cross-validated by question: a question's sentences stay together
+        held = set(order[k::folds].tolist())
+        model = _fit_choice([g for i, g in enumerate(groups) if i not in held], RANKER_FEATURES)
+        test = [groups[i] for i in held]
+        score = lambda row: model.logit(dict(zip(RANKER_FEATURES, row)))  # noqa: E731
+        fitted_top1 += _top1(test, score) * len(test)
+        fitted_top3 += _top3(test, score) * len(test)
+    model = _fit_choice(groups, RANKER_FEATURES)
+    y = np.array([label for _, labels in groups for label in labels])
+    scores = {"questions": len(groups), "sentences": int(len(y)), "fact_sentences": int(y.sum()),
+              "top1_fact_before": round(_top1(groups, baseline), 3),
+              "top1_fact_cross_validated": round(fitted_top1 / len(groups), 3),
+              "top3_fact_before": round(_top3(groups, baseline), 3),
+              "top3_fact_cross_validated": round(fitted_top3 / len(groups), 3)}
+    return model, scores
+
+
+def choose_keep_ratio(service: Service, questions: list[Labelled], ranker: LogisticModel,
+                      grid: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)) -> tuple[float, list[dict]]:
+    """How likely, relative to the best sentence, a further sentence must be to be quoted: the largest
+    ratio (the shortest answers) whose answers still carry every key fact within 0.01 of the best."""
+    lexicon = service.index.lexicon()
+    prepared = []
+    for item in questions:
+        if item.facts:
+            query = standalone(item.q, list(item.history))
+            prepared.append((item, query, retrieve(service.index, query, service.settings)))
+    table = []
+    for ratio in grid:
+        generator = ExtractiveGenerator(ranker, keep_ratio=ratio)
+        recall, length = [], []
+        for item, query, found in prepared:
+            draft = generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
+                                       query_vector=found.query_vector)
+            recall.append(all(re.search(f, draft.text) for f in item.facts))
+            length.append(draft.text.count("["))
+        table.append({"keep_ratio": ratio, "all_facts": round(float(np.mean(recall)), 3),
+                      "quoted": round(float(np.mean(length)), 2)})
+    best = max(row["all_facts"] for row in table)
+    return max(row["keep_ratio"] for row in table if row["all_facts"] >= best - 0.01), table
+
+
+# -- 2. the answerability model -------------------------------------------------------------------------
+
+
+def answerability_examples(service: Service, questions: list[Labelled]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Feature rows of the labelled questions that reach the model (no rule or example routes them)."""
+    lexicon = service.index.lexicon()
+    rows, labels, texts = [], [], []
+    for item in questions:
+        if item.answerable is None:
+            continue
+        history = list(item.history)
+        query = standalone(item.q, history)
+        if service.router.classify(item.q, in_context=query) is not None:
+            continue
+        found = retrieve(service.index, query, service.settings)
+        draft = service.generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
+                                           query_vector=found.query_vector)
+        if not draft.text:
+            continue
+        values = features(query, found, draft, lexicon, service.router.personal(item.q))
+        rows.append(_vector(values, ANSWERABILITY_FEATURES))
+        labels.append(int(item.answerable))
+        texts.append(item.q)
+    return np.array(rows), np.array(labels), texts
+
+
+def precision_recall(p: np.ndarray, y: np.ndarray) -> list[dict]:
+    """Precision and recall of 'the documents answer it' at every threshold the probabilities allow."""
+    curve = []
+    for t in sorted(set(np.round(p, 3)) | {0.0, 1.0}):
+        predicted = p >= t
+        tp = int((predicted & (y == 1)).sum())
+        curve.append({"threshold": float(t), "precision": tp / max(1, int(predicted.sum())) if predicted.any() else 1.0,
+                      "recall": tp / max(1, int((y == 1).sum())),
+                      "sent_away": int((~predicted & (y == 1)).sum()), "wrongly_answered": int((predicted & (y == 0)).sum())})
+    return curve
+
+
+def choose_threshold(curve: list[dict], cost: dict[str, float]) -> dict:
+    """The point of least expected cost; among equal costs, the middle one."""
+    totals = [cost["sent_away"] * c["sent_away"] + cost["wrong_answer"] * c["wrongly_answered"] for c in curve]
+    best = min(totals)
+    ties = [c for c, total in zip(curve, totals) if total == best]
+    return {**ties[len(ties) // 2], "cost": best}
+
+
+def fit_answerability(service: Service, questions: list[Labelled], folds: int = 5) -> tuple[LogisticModel, dict]:
+    from sklearn.model_selection import StratifiedKFold
+
+    x, y, _ = answerability_examples(service, questions)
+    p = np.zeros(len(y))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+        p[test] = [_fit(x[train], y[train], ANSWERABILITY_FEATURES, balanced=False).probability(
+            dict(zip(ANSWERABILITY_FEATURES, row))) for row in x[test]]
+    curve = precision_recall(p, y)
+    cost = costs()
+    chosen = choose_threshold(curve, cost)
+    bins = np.linspace(0, 1, 6)
+    reliability = []
+    for lo, hi in zip(bins[:-1], bins[1:]):
+        inside = (p >= lo) & (p < hi if hi < 1 else p <= hi)
+        if inside.any():
+            reliability.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(inside.sum()),
+                                "mean_p": round(float(p[inside].mean()), 3), "answerable": round(float(y[inside].mean()), 3)})
+    model = _fit(x, y, ANSWERABILITY_FEATURES, balanced=False)
+    model = LogisticModel(model.features, model.mean, model.scale, model.coef, model.intercept, chosen["threshold"])
+    scores = {"questions": int(len(y)), "answerable": int(y.sum()), "costs": cost,
+              "brier_cross_validated": round(float(np.mean((p - y) ** 2)), 4),
+              "chosen": chosen, "reliability": reliability, "curve": curve}
+    return model, scores
+
+
+def fit(service: Service, out_dir: Path | None = None) -> dict:
+    """Fit both models on `service`'s index and write them; returns what they scored."""
+    questions = training_questions()
+    service.generator = ExtractiveGenerator(ranker=None)
+    ranker, ranker_scores = fit_ranker(service, questions)
+    keep_ratio, ranker_scores["keep_ratio_grid"] = choose_keep_ratio(service, questions, ranker)
+    ranker = LogisticModel(ranker.features, ranker.mean, ranker.scale, ranker.coef, ranker.intercept,
+                           params={"keep_ratio": keep_ratio})
+    ranker_path = out_dir / RANKER_PATH.name if out_dir else RANKER_PATH
+    created = time.strftime("%Y-%m-%d")
+    ranker.dump(ranker_path, fitted=created, scores=ranker_scores)
+    service.generator = ExtractiveGenerator(ranker=ranker, keep_ratio=keep_ratio)
+    answerability, scores = fit_answerability(service, questions)
+    answerability_path = out_dir / ANSWERABILITY_PATH.name if out_dir else ANSWERABILITY_PATH
+    answerability.dump(answerability_path, fitted=created, scores=scores)
+    return {"ranker": ranker_scores, "ranker_path": str(ranker_path), "answerability": scores,
+            "answerability_path": str(answerability_path), "model": answerability, "model_ranker": ranker}
+
+
+def summary(result: dict) -> str:
+    r, a = result["ranker"], result["answerability"]
+    c = a["chosen"]
+    model = result["model"]
+    lines = [
+        f"sentence ranker: {r['questions']} questions, {r['sentences']} sentences ({r['fact_sentences']} hold a key fact)",
+        f"  best sentence holds a key fact: {r['top1_fact_before']:.3f} ranked by shared words, "
+        f"{r['top1_fact_cross_validated']:.3f} fitted (5-fold, by question); one of the best three: "
+        f"{r['top3_fact_before']:.3f} and {r['top3_fact_cross_validated']:.3f}",
+        "  quoting further sentences at least this likely as the best one: " + ", ".join(
+            f"{row['keep_ratio']}: every key fact {row['all_facts']:.3f}, {row['quoted']:.1f} quoted"
+            for row in r["keep_ratio_grid"]) + f"; chosen {result['model_ranker'].params['keep_ratio']}",
+        f"  written to {result['ranker_path']}",
+        f"answerability: {a['questions']} questions ({a['answerable']} answerable), Brier {a['brier_cross_validated']:.4f} "
+        "(5-fold)",
+        f"  costs: sending an answerable question away {a['costs']['sent_away']}, answering an unanswerable one "
+        f"{a['costs']['wrong_answer']}",
+        f"  chosen threshold {c['threshold']:.3f}: precision {c['precision']:.3f}, recall {c['recall']:.3f}, "
+        f"{c['sent_away']} sent away, {c['wrongly_answered']} wrongly answered",
+        "  reliability (cross-validated): " + ", ".join(f"{b['bin']}: p {b['mean_p']:.2f} vs {b['answerable']:.2f} (n={b['n']})"
+                                                      for b in a["reliability"]),
+        "  weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(model.features, model.coef)),
+        f"  written to {result['answerability_path']}",
+    ]
+    return "\n".join(lines)
