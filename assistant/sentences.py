@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from assistant.language import SENTENCE_END
 
+# Bump when split() changes: sentence vectors are stored by position, so every document is embedded anew.
+SPLIT_VERSION = "2"
+
 _DIGIT = re.compile(r"\d")
 # Sections that list where a text comes from or who took part: they name sources, they never answer.
 _REFERENCE_HEADINGS = re.compile(r"^(bronnen|bron|geraadpleegde literatuur|literatuur|lijst van meedenkers)$", re.I)
@@ -20,6 +23,7 @@ class Sentence:
     is_item: bool  # a list item ('- ...')
     heading: str  # the heading it stands under ('' when none)
     label: str = ""  # for an item of a labelled table row, that label ('Lef')
+    is_question: bool = False  # the text asks rather than tells ('Maar wat zijn de rode draden in de 344 akkoorden?')
 
 
 def is_reference_heading(heading: str) -> bool:
@@ -29,7 +33,8 @@ def is_reference_heading(heading: str) -> bool:
 def split(text: str, section: str | None = None) -> list[Sentence]:
     """The quotable sentences of a chunk in reading order: headings, questions in the text, fragments of a
     few words and whatever stands under a source list (Bronnen) are left out. `section` is the chunk's
-    heading path, for a chunk that starts under a heading it does not repeat."""
+    heading path, for a chunk that starts under a heading it does not repeat. A table's header row
+    ('Welke waarden hebben prioriteit? | Wat kunnen wethouders doen?') heads the rows below it."""
     out: list[Sentence] = []
     heading = (section or "").split(" › ")[-1].strip()
     label = ""
@@ -47,12 +52,13 @@ def split(text: str, section: str | None = None) -> list[Sentence]:
             label = line[:-1]
             continue
         label = ""
+        if " | " in line and line.endswith("?"):
+            heading = line  # a table's header row
+            continue
         for sentence in SENTENCE_END.split(line):
-            if sentence.endswith("?"):
-                continue  # a question in the text (a heading, a table header) answers nothing
             words = len(sentence.split())
             if (words >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80)) or (
                 words >= 2 and ":" in sentence and _DIGIT.search(sentence)  # 'Telefoon: 070 221 07 70'
             ):
-                out.append(Sentence(sentence, False, heading))
+                out.append(Sentence(sentence, False, heading, is_question=sentence.endswith("?")))
     return out

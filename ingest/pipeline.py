@@ -14,6 +14,7 @@ from assistant.errors import IngestError
 from assistant.index import Index
 from assistant.ledger import LedgerEntry
 from assistant.models import Chunk, DocumentInfo
+from assistant.sentences import SPLIT_VERSION
 from ingest.chunking import chunk, structure
 from ingest.loaders import LOADERS, load
 from ingest.manifest import MANIFEST_NAME, document_info, load_manifest
@@ -21,7 +22,7 @@ from ingest.manifest import MANIFEST_NAME, document_info, load_manifest
 log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes, so every document is re-chunked on the next ingest.
-CHUNKER_VERSION = "9"
+CHUNKER_VERSION = "10"
 
 
 @dataclass
@@ -69,7 +70,7 @@ def discover(paths: list[Path]) -> list[Path]:
 
 def _version(path: Path, info: DocumentInfo, chunk_chars: int) -> str:
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"|{CHUNKER_VERSION}|{chunk_chars}|{info}".encode())
+    digest.update(f"|{CHUNKER_VERSION}|{SPLIT_VERSION}|{chunk_chars}|{info}".encode())
     return digest.hexdigest()[:16]
 
 

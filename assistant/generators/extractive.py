@@ -51,7 +51,7 @@ ITEM_HEADING_WEIGHT = 1.0
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
 
-FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank")
+FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank", "question")
 
 
 @dataclass
@@ -85,22 +85,27 @@ def _cover(weights: dict[str, float], words: set[str], above: set[str], is_item:
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
                query_vector: np.ndarray | None = None) -> list[Candidate]:
     """Every quotable sentence of the passages, with its features for the ranker."""
-    weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(question))}
-    focus_weights = {t: lexicon.idf(t) for t in set(lexicon.tokenize(focus or ""))}
+    weights = {t: lexicon.idf(t) for t in set(lexicon.query_terms(question))}
+    focus_weights = {t: lexicon.idf(t) for t in set(lexicon.query_terms(focus or ""))}
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
+            if sentence.text in lexicon.boilerplate:
+                continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
             words = set(lexicon.tokenize(sentence.text))
             above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
             lexical = _cover(weights, words, above, sentence.is_item)
             if focus_weights:
                 lexical = FOCUS_SHARE * _cover(focus_weights, words, above, sentence.is_item) + (1 - FOCUS_SHARE) * lexical
             vector = passage.sentence_vectors.get(position)
-            meaning = float(vector @ query_vector) if vector is not None and query_vector is not None else 0.0
+            if vector is not None and query_vector is not None:
+                meaning = float(vector @ query_vector)
+            else:  # no sentence vectors (WIJZER_EMBED_SENTENCES off): the passage's own closeness stands in
+                meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
                 "lexical": lexical, "heading": coverage(weights, above), "meaning": meaning,
                 "number": float(holds_kind_asked(question, sentence.text)),
-                "item": float(sentence.is_item), "rank": 1.0 / (rank + 1),
+                "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
             }))
     return out
 
