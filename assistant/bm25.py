@@ -26,11 +26,23 @@ class Tokenizer:
         self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP
 
     def __call__(self, text: str) -> list[str]:
-        return self._stemmer.stemWords(self.words(text))
+        return self.stem(self.words(text))
+
+    def stem(self, words: list[str]) -> list[str]:
+        return self._stemmer.stemWords(words)
 
     def words(self, text: str) -> list[str]:
         """The lower-cased words that count, before stemming."""
-        return [w for w in _TOKEN.findall(text.lower()) if w not in self._stop and (len(w) > 1 or w.isdigit())]
+        return self.content(self.raw(text))
+
+    @staticmethod
+    def raw(text: str) -> list[str]:
+        """Every lower-cased word, stop words included."""
+        return _TOKEN.findall(text.lower())
+
+    def content(self, words: list[str]) -> list[str]:
+        """The words that count: no stop words, no single letters."""
+        return [w for w in words if w not in self._stop and (len(w) > 1 or w.isdigit())]
 
 
 class BM25Index:
@@ -41,7 +53,13 @@ class BM25Index:
         self.boilerplate = boilerplate  # sentences that stand in several documents alike
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
-        tokenized = [tokenizer(t) or ["_"] for t in texts]
+        self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
+        tokenized = []
+        for text in texts:
+            words = tokenizer.raw(text)
+            for word in words:
+                self._words[word] = self._words.get(word, 0) + 1
+            tokenized.append(tokenizer.stem(tokenizer.content(words)) or ["_"])
         self._df: dict[str, int] = {}
         for tokens in tokenized:
             for token in set(tokens):
@@ -58,14 +76,14 @@ class BM25Index:
 
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question, a word the corpus lacks replaced by the commonest corpus word
-        one typo away ('leeden' asked, 'leden' written), so a typo still finds what it meant."""
-        out = []
-        for term in self._tokenize(text):
-            if term not in self._df and len(term) >= 4:
-                near = [w for w in self._df if abs(len(w) - len(term)) <= 1 and within_one_edit(term, w)]
-                term = max(near, key=self._df.get, default=term)
-            out.append(term)
-        return out
+        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
+        words = []
+        for word in self._tokenize.raw(text):
+            if word not in self._words and len(word) >= 5:
+                near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
+                word = max(near, key=self._words.get, default=word)
+            words.append(word)
+        return self._tokenize.stem(self._tokenize.content(words))
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a

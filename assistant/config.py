@@ -47,13 +47,6 @@ class Settings(BaseSettings):
     fusion_bm25_weight: float = 1.0
     fusion_k: int = 10
 
-    # When an answer counts as found in the documents (calibrated in bench/calibrate.py): the cited
-    # sentences hold this share of the question's weighted terms, or a lower share when a passage is
-    # also close in meaning (cosine similarity).
-    min_support: float = 0.5
-    min_support_with_dense: float = 0.2
-    min_dense: float = 0.86
-    min_dense_english: float = 0.81  # an English question against Dutch documents: similarity alone
     # Below this similarity a question without domain words is declined as out of scope.
     min_dense_in_domain: float = 0.84
 
@@ -67,6 +60,12 @@ class Settings(BaseSettings):
     judge_url: str | None = None
     judge_model: str = "gpt-4o-mini"
     judge_api_key: str | None = None
+
+    # At night (in this time zone, from night_start to night_end o'clock) an escalation says what is
+    # reachable at night (prompts/night.md).
+    timezone: str = "Europe/Amsterdam"
+    night_start: int = 22
+    night_end: int = 7
 
     log_questions: bool = False  # confidential by default: question text is never logged unless set
     log_level: str = "INFO"

@@ -86,6 +86,7 @@ class Answer(BaseModel):
     reason: str
     citations: list[Citation] = []
     contact: ContactInfo | None = None
+    urgent: bool = False  # danger now: the answer starts with 112
     latency_ms: float = 0.0
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
 
 from assistant.answerability import Answerability, features
 from assistant.config import Settings
@@ -18,11 +22,16 @@ from assistant.templates import Templates
 
 log = logging.getLogger(__name__)
 
+_ABOUT_NIGHT = re.compile(r"\b(nacht|vannacht|'s nachts|midden in de nacht|at night|tonight)\b", re.IGNORECASE)
+# Escalations for which it matters what is reachable at night.
+_NIGHT_REASONS = ("threat", "crisis", "distress")
+
 
 class Service:
     def __init__(self, settings: Settings, index: Index, router: Router, generator: Generator, templates: Templates,
-                 answerability: Answerability):
+                 answerability: Answerability, clock: Callable[[], datetime] | None = None):
         self.settings = settings
+        self.clock = clock or (lambda: datetime.now(ZoneInfo(settings.timezone)))
         self.index = index
         self.router = router
         self.generator = generator
@@ -59,11 +68,11 @@ class Service:
         draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None,
                                         query_vector=found.query_vector)
 
+        answered = bool(draft.text) and self.answerability.answers(
+            features(query, found, draft, lexicon, self.router.personal(question)))
         if decision is not None:  # a person must take over; say first what the documents do say
-            relevant = bool(draft.text) and draft.support >= self.settings.min_support_with_dense
-            return self._escalate(decision, draft if relevant else None)
-        signals = features(query, found, draft, lexicon, self.router.personal(question))
-        if draft.text and self.answerability.answers(signals):
+            return self._escalate(decision, draft if answered else None, question)
+        if answered:
             text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
         # A question about the asker's own life is never declined for lack of domain words: a person
@@ -71,9 +80,16 @@ class Service:
         if (not self.router.in_domain(question) and not self.router.personal(question)
                 and found.best_dense < self.settings.min_dense_in_domain):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
-        return self._escalate(Decision(Route.escalate, "not_found"), None)
+        return self._escalate(Decision(Route.escalate, "not_found"), None, question)
 
-    def _escalate(self, decision: Decision, draft: Draft | None) -> Answer:
+    def is_night(self, question: str) -> bool:
+        """Asked at night, or about the night ('Het is midden in de nacht en ...')."""
+        hour = self.clock().hour
+        start, end = self.settings.night_start, self.settings.night_end
+        at_night = hour >= start or hour < end if start > end else start <= hour < end
+        return at_night or bool(_ABOUT_NIGHT.search(question))
+
+    def _escalate(self, decision: Decision, draft: Draft | None, question: str) -> Answer:
         contact = self.contact()
         parts = []
         if decision.urgent:
@@ -81,9 +97,11 @@ class Service:
         parts.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
         if draft is not None:
             parts.append(self.templates.render("answer_intro") + "\n\n" + draft.text)
+        if (decision.urgent or decision.reason in _NIGHT_REASONS) and self.is_night(question):
+            parts.append(self.templates.render("night"))
         parts.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))
         return Answer(answer="\n\n".join(parts), route=Route.escalate, reason=decision.reason,
-                      citations=draft.citations if draft else [], contact=contact)
+                      citations=draft.citations if draft else [], contact=contact, urgent=decision.urgent)
 
 
 def build_service(settings: Settings) -> Service:

@@ -32,7 +32,7 @@ def fixed_texts(service: Service) -> list[str]:
     """Every fixed text an answer can hold, rendered, so metrics can tell them from quoted sentences."""
     t = service.templates
     c = service.contact()
-    names = ["answer_intro", "not_found", "safety_112", "decline_out_of_scope", "decline_injection"]
+    names = ["answer_intro", "not_found", "safety_112", "night", "decline_out_of_scope", "decline_injection"]
     names += [f"escalate_{r}" for r in ("integrity", "threat", "crisis", "distress")]
     texts = [t.render(n) for n in names if t.has(n)]
     texts += [t.render("contact", name=c.name, phone=c.phone, email=c.email), t.render("disclaimer")]
