@@ -27,12 +27,25 @@ CSS = """
 .wijzer-source summary { cursor: pointer; }
 .wijzer-source blockquote { margin: 6px 0 6px 12px; color: #333; }
 .wijzer-escalate a { overflow-wrap: anywhere; }
+.wijzer-112 { display: block; font-size: 1.15em; margin-bottom: 6px; }
 @media (max-width: 640px) {
   .gradio-container { padding-left: 8px !important; padding-right: 8px !important; min-width: 0 !important; }
   .wijzer-row { flex-direction: column !important; }
   .wijzer-row > * { min-width: 0 !important; width: 100% !important; }
 }
 """
+
+
+# After an answer: bring the start of the newest answer into view (not its end, as a chat usually does).
+SHOW_START = """() => { setTimeout(() => {
+  const answers = document.querySelectorAll('#chat [data-testid="bot"]');
+  if (!answers.length) return;
+  const answer = answers[answers.length - 1];
+  answer.scrollIntoView({block: 'start'});
+  let box = answer.parentElement;  // the chat's own scrolling box: leave room for its label at the top
+  while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+  if (box && box !== document.documentElement) box.scrollTop -= 48;
+}, 200); }"""
 
 
 def _tel(phone: str) -> str:
@@ -68,8 +81,10 @@ class ChatUI:
             c = answer.contact
             block = self.service.templates.render("contact", name=c.name, phone=c.phone, email=c.email)
             body = body.replace(block, "").strip()
+            urgent = (f'<strong class="wijzer-112">{html.escape(t["urgent_call"])} <a href="tel:112">112</a></strong><br>'
+                      if answer.urgent else "")
             parts.append(
-                f'<div class="wijzer-escalate" role="note"><strong>{html.escape(t["escalate_heading"])}: '
+                f'<div class="wijzer-escalate" role="note">{urgent}<strong>{html.escape(t["escalate_heading"])}: '
                 f'{html.escape(c.name)}</strong><br>{html.escape(t["call"])} '
                 f'<a href="tel:{_tel(c.phone)}">{html.escape(c.phone)}</a> · {html.escape(t["mail"])} '
                 f'<a href="mailto:{html.escape(c.email)}">{html.escape(c.email)}</a><br>'
@@ -128,8 +143,10 @@ class ChatUI:
         t = self.text
         with gr.Blocks(title=t["title"], analytics_enabled=False) as page:
             gr.Markdown(f"# {t['title']}\n\n{t['intro']}")
+            # No scrolling to the end of a long answer: the page shows an answer from its start (SHOW_START),
+            # where an urgent answer puts 112.
             chat = gr.Chatbot(label=t["chat_label"], height=520, elem_id="chat", feedback_options=("Like", "Dislike"),
-                              buttons=["copy"], sanitize_html=True)
+                              buttons=["copy"], sanitize_html=True, autoscroll=False)
             records = gr.State([])
             feedback_id = gr.State(None)
             with gr.Row(equal_height=True, elem_classes="wijzer-row"):
@@ -146,8 +163,8 @@ class ChatUI:
             gr.Markdown(t["privacy"], elem_id="privacy")
 
             ask = dict(fn=self.respond, inputs=[question, chat, records], outputs=[question, chat, records])
-            question.submit(**ask)
-            send.click(**ask)
+            question.submit(**ask).then(fn=None, js=SHOW_START)
+            send.click(**ask).then(fn=None, js=SHOW_START)
             chat.like(self.rate, inputs=[records], outputs=[feedback_id, status])
             comment_send.click(self.comment, inputs=[feedback_id, comment], outputs=[comment, status])
             new.click(lambda: ([], [], None, ""), outputs=[chat, records, feedback_id, status])

@@ -149,3 +149,29 @@ def test_clearing_the_chat_forgets_the_conversation(page, app_server):
     with sqlite3.connect(data / "feedback.sqlite") as db:
         question = db.execute("SELECT question FROM feedback ORDER BY id DESC").fetchone()[0]
     assert question == "Hoeveel leden heeft de Wethoudersvereniging?"
+
+
+def test_urgent_answer_on_a_phone_shows_112_first_and_in_view(browser, app_server):
+    """Danger now, on a phone: the long answer is shown from its start, where 112 stands, and the
+    contact panel has a tel:112 link."""
+    base, _ = app_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(base)
+    page.wait_for_selector("#question textarea", timeout=60000)
+    ask(page, "Hoeveel leden heeft de Wethoudersvereniging?", ".wijzer-source")  # earlier messages to scroll past
+    ask(page, "Er staan nu mensen voor mijn huis te schreeuwen en ze gooien met stenen", ".wijzer-112")
+    panel = page.locator(".wijzer-escalate").last
+    assert panel.locator("a[href='tel:112']").count() == 1
+    answer = page.locator("#chat [data-testid='bot']").last
+    assert answer.inner_text().lstrip().startswith("Bent u nu in direct gevaar? Bel 112.")
+    page.wait_for_timeout(600)  # the page scrolls the new answer's start into view after it renders
+    first_line = answer.get_by_text("Bel 112.", exact=False).first
+    box = first_line.bounding_box()
+    assert box is not None and 0 <= box["y"] < 844 - box["height"], box
+    # Nothing covers it (the chat's label, the edge of its scrolling box): the point is the answer's own.
+    seen = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('[data-testid=\"bot\"]') !== null",
+                         [box["x"] + 5, box["y"] + box["height"] / 2])
+    assert seen, "the 112 line is hidden"
+    shot(page, "ui-phone-112.png")
+    context.close()
