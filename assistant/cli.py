@@ -88,7 +88,11 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
         judge = Judge(settings.judge_url, settings.judge_model, settings.judge_api_key)
     result = run(services, configurations(generators, tuple(args.strategies)), questions, judge=judge,
                  progress=not args.quiet)
-    result.update(created=time.strftime("%Y-%m-%d %H:%M:%S"),
+    from assistant.answerability import MODEL_PATH
+
+    fitted = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    result.update(answerability={"threshold": fitted["threshold"], **fitted["scores"]},
+                  created=time.strftime("%Y-%m-%d %H:%M:%S"),
                   questions=str(args.questions or question_set.DEFAULT.relative_to(question_set.DEFAULT.parent.parent)),
                   judge_model=judge.model if judge else None, compared_with=args.compare)
     baseline = json.loads(Path(args.compare).read_text(encoding="utf-8")) if args.compare else None

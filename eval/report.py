@@ -64,11 +64,26 @@ def markdown(result: dict, baseline: dict | None = None) -> str:
     lines += [f"## Route confusion ({first}, all questions)", "", "| expected -> got | n |", "|---|---|"]
     lines += [f"| {k} | {n} |" for k, n in result["summary"][first]["all"]["confusion"].items()]
     lines += mistakes_markdown(result, first)
+    lines += answerability_markdown(result)
     misses = [s for s in result["scores"] if s["config"] == first and s["expected"] != s["got"]]
     if misses:
         lines += ["", f"## Route mistakes ({first})", ""]
         lines += [f"- [{s['part']}] expected {s['expected']}, got {s['got']}: {s['question']}" for s in misses]
     return "\n".join(lines) + "\n"
+
+
+def answerability_markdown(result: dict) -> list[str]:
+    """How the answerability model was fitted and the point chosen on its precision/recall curve."""
+    a = result.get("answerability")
+    if not a:
+        return []
+    c = a["chosen"]
+    return ["", "## Answerability model", "",
+            f"Fitted on {a['questions']} labelled questions ({a['answerable']} answerable) by `wijzer fit`; "
+            f"cross-validated Brier score {a['brier_cross_validated']:.4f}. Costs: sending an answerable question "
+            f"away {a['costs']['sent_away']}, answering an unanswerable one {a['costs']['wrong_answer']}. "
+            f"Chosen threshold {c['threshold']:.3f}: precision {c['precision']:.3f}, recall {c['recall']:.3f} "
+            f"({c['sent_away']} sent away, {c['wrongly_answered']} wrongly answered, cross-validated)."]
 
 
 def mistakes_markdown(result: dict, config: str) -> list[str]:
@@ -150,6 +165,22 @@ def plots(result: dict) -> list[tuple[str, str]]:
                 ax.text(j, i, matrix[i, j], ha="center", va="center", color="white" if matrix[i, j] > matrix.max() / 2 else "black")
     out.append((f"Route confusion matrix ({first})", _png(fig)))
     plt.close(fig)
+
+    a = result.get("answerability")
+    if a:
+        fig, ax = plt.subplots(figsize=(5.5, 4.2))
+        curve = sorted(a["curve"], key=lambda p: p["recall"])
+        ax.plot([p["recall"] for p in curve], [p["precision"] for p in curve], marker=".", label="cross-validated")
+        c = a["chosen"]
+        ax.scatter([c["recall"]], [c["precision"]], color="#8a1c1c", zorder=3, s=60,
+                   label=f"chosen: threshold {c['threshold']:.2f}")
+        ax.set_xlabel("recall (answerable questions answered)")
+        ax.set_ylabel("precision (answers the documents hold)")
+        ax.set_xlim(0, 1.02)
+        ax.set_ylim(min(p["precision"] for p in curve) - 0.02, 1.01)
+        ax.legend(fontsize=8, loc="lower left")
+        out.append(("Answerability: precision/recall curve and chosen point", _png(fig)))
+        plt.close(fig)
     return out
 
 
@@ -164,6 +195,8 @@ def html_page(result: dict, baseline: dict | None = None) -> str:
                        for r in table_rows(result, part, baseline))
         body.append(f"<h2>{html.escape(part)}</h2><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header)
                     + f"</tr>{rows}</table>")
+    for line in answerability_markdown(result)[3:]:
+        body.append(f"<h2>Answerability model</h2><p>{html.escape(line)}</p>")
     for title, png in plots(result):
         body.append(f"<h2>{html.escape(title)}</h2><img alt=\"{html.escape(title)}\" src=\"data:image/png;base64,{png}\">")
     style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#1f1f1f}"
