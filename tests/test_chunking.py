@@ -41,3 +41,15 @@ def test_a_list_stays_in_one_chunk():
     holding = [c for c in chunks if "punt nummer 0" in c.text]
     assert len(holding) == 1 and "punt nummer 11" in holding[0].text
     assert all(len(c.text) <= 800 for c in chunks)
+
+
+def test_a_sentence_cut_by_a_page_break_is_joined():
+    assert blocks("hun verantwoordelijkheden toenamen, waarin\n\nde politieke verhoudingen veranderden.") == [
+        ["hun verantwoordelijkheden toenamen, waarin de politieke verhoudingen veranderden."]
+    ]
+
+
+def test_a_list_interrupted_by_a_blank_line_stays_one_list():
+    text = "Het plan kent drie pijlers, te weten:\n- 1 Wethoudersland – bekendheid\n\n- 2 Een aantrekkelijk ambt\n- 3 Rechtspositie"
+    assert blocks(text) == [["Het plan kent drie pijlers, te weten:", "- 1 Wethoudersland – bekendheid",
+                             "- 2 Een aantrekkelijk ambt", "- 3 Rechtspositie"]]

@@ -19,7 +19,8 @@ ALL = [q for part in SETS.values() for q in part]
 def routed(service, e5):
     from assistant.service import Service
 
-    with_similarity = Service(service.settings, service.index, Router(embeddings=e5), service.generator, service.templates)
+    with_similarity = Service(service.settings, service.index, Router(embeddings=e5), service.generator, service.templates,
+                              service.answerability)
     return measure(with_similarity, ALL)
 
 

@@ -33,7 +33,8 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     (r"\b(procent|percentage|welk deel|welke deel|how much percent)\b", r"\d\s*%|\bprocent\b|\bhelft\b"),
     (r"\b(wanneer|sinds wanneer|vanaf wanneer|in welk jaar|welk jaar|when|since when)\b",
      rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
-    (r"\b(hoeveel|hoe ?veel|how many|how much|welk aantal|uit hoeveel)\b", rf"\d|\b({NUMBER_WORDS})\b"),
+    (r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
+     rf"\d|\b({NUMBER_WORDS})\b"),
     (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
 ))
 
@@ -82,6 +83,16 @@ def _cover(weights: dict[str, float], words: set[str], above: set[str], is_item:
     return found / (sum(weights.values()) or 1.0)
 
 
+def _heading_fit(weights: dict[str, float], above: set[str]) -> float:
+    """How well the heading names what is asked: the share of the question it covers, times the share of
+    its own words that are asked about (the heading "Don'ts" fits "En de don'ts?" better than the title
+    "Hulpkaart collegecrisis: do's en don'ts")."""
+    if not above:
+        return 0.0
+    asked = sum(1 for w in above if any(compound_match(t, {w}) for t in weights))
+    return coverage(weights, above) * asked / len(above)
+
+
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
                query_vector: np.ndarray | None = None) -> list[Candidate]:
     """Every quotable sentence of the passages, with its features for the ranker."""
@@ -95,15 +106,17 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
             words = set(lexicon.tokenize(sentence.text))
             above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
             lexical = _cover(weights, words, above, sentence.is_item)
+            heading = _heading_fit(weights, above)
             if focus_weights:
                 lexical = FOCUS_SHARE * _cover(focus_weights, words, above, sentence.is_item) + (1 - FOCUS_SHARE) * lexical
+                heading = FOCUS_SHARE * _heading_fit(focus_weights, above) + (1 - FOCUS_SHARE) * heading
             vector = passage.sentence_vectors.get(position)
             if vector is not None and query_vector is not None:
                 meaning = float(vector @ query_vector)
             else:  # no sentence vectors (WIJZER_EMBED_SENTENCES off): the passage's own closeness stands in
                 meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
-                "lexical": lexical, "heading": coverage(weights, above), "meaning": meaning,
+                "lexical": lexical, "heading": heading, "meaning": meaning,
                 "number": float(holds_kind_asked(question, sentence.text)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
             }))

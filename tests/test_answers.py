@@ -1,0 +1,116 @@
+"""Answers that carry what was asked, on the real corpus: the fitted ranker and answerability model at work."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.answerability import FEATURES as ANSWERABILITY_FEATURES
+from assistant.answerability import MODEL_PATH, Answerability
+from assistant.fitted import LogisticModel
+from assistant.generators.extractive import FEATURES as RANKER_FEATURES
+from assistant.generators.extractive import RANKER_PATH
+from assistant.models import Route
+from assistant.service import Service
+from tests.conftest import venv_bin
+
+
+def test_the_fitted_models_in_the_repository_match_the_code():
+    ranker = LogisticModel.load(RANKER_PATH)
+    assert ranker.features == RANKER_FEATURES and 0 < ranker.params["keep_ratio"] <= 1
+    model = Answerability.load(MODEL_PATH).model
+    assert model.features == ANSWERABILITY_FEATURES and 0 < model.threshold < 1
+    scores = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["scores"]
+    assert scores["chosen"]["threshold"] == model.threshold and len(scores["curve"]) > 10
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("Ik verwacht in maart een baby. Hoe lang mag ik dan met verlof?", "zestien weken"),
+    ("Mijn termijn zit er bijna op. Hoeveel procent van mijn salaris krijg ik het eerste jaar?", "80 procent"),
+    ("Hoeveel waarden telt de overzichtskaart van vakmanschap?", "negenendertig"),
+])
+def test_a_question_about_the_askers_own_situation_gets_the_fact_it_asks_for(service, question, fact):
+    answer = service.ask(question)
+    assert answer.route is Route.answer, answer.answer
+    assert fact in answer.answer
+
+
+def test_a_list_asked_for_comes_whole(service):
+    answer = service.ask("Noem de pijlers van het beleidsplan 2025-2030")
+    assert answer.route is Route.answer
+    for pillar in ("Wethoudersland", "Een aantrekkelijk ambt", "Een toegesneden rechtspositie"):
+        assert pillar in answer.answer
+
+
+def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
+    answer = service.ask("Wie vervangt mij als ik met zwangerschapsverlof ga?")
+    assert answer.route is Route.answer and "vervangend wethouder" in answer.answer
+    for line in ("memorie van toelichting)", "Laatst gecontroleerd", "geen juridisch advies."):
+        assert line not in answer.answer.split("_Dit is algemene informatie")[0]
+
+
+def test_a_typo_still_finds_what_it_meant(service):
+    answer = service.ask("hoeveel leeden heeft de wethouders verenigng")
+    assert answer.route is Route.answer and "1.100" in answer.answer
+
+
+def test_a_question_no_document_answers_goes_to_the_bureau(service):
+    answer = service.ask("Krijg ik als wethouder een auto van de zaak?")
+    assert (answer.route, answer.reason) == (Route.escalate, "not_found") and answer.citations == []
+
+
+@pytest.mark.parametrize("question", [
+    "Er staan nu mensen bij mijn huis te schreeuwen en ze gooien met dingen",
+    "Er staat een groep voor mijn deur die op de ramen bonkt",
+    "Ze gooien op dit moment stenen tegen mijn woning",
+    "Iemand met een mes staat in mijn tuin",
+    "There are people shouting outside my house right now",
+    "Ik word op dit moment achtervolgd door een auto",
+    "Net is er een steen door ons raam gegooid",
+    "Er probeert iemand vannacht bij ons in te breken",
+])
+def test_danger_now_leads_with_112_however_it_is_worded(service, question):
+    answer = service.ask(question)
+    assert answer.route is Route.escalate and answer.urgent
+    assert "112" in answer.answer.splitlines()[0] and answer.contact is not None
+
+
+@pytest.mark.parametrize("question", [
+    "Wat moet ik nu doen als wethouder na de verkiezingen?",
+    "Mag ik in mijn huis werken als wethouder?",
+    "Hoe gooi ik het over een andere boeg in het college?",
+])
+def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
+    assert not service.ask(question).urgent
+
+
+def _at(service: Service, hour: int) -> Service:
+    clock = lambda: datetime(2026, 11, 29, hour, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))  # noqa: E731
+    return Service(service.settings, service.index, service.router, service.generator, service.templates,
+                   service.answerability, clock=clock)
+
+
+def test_at_night_an_escalation_says_what_is_reachable_at_night(service):
+    night = service.templates.render("night")
+    question = "Ik word al weken bedreigd via sociale media"
+    assert night in _at(service, 23).ask(question).answer
+    assert night in _at(service, 3).ask(question).answer
+    assert night not in _at(service, 14).ask(question).answer
+    assert night in _at(service, 14).ask("Het is midden in de nacht en ik word met de dood bedreigd").answer
+    assert night not in _at(service, 23).ask("Hoeveel leden heeft de Wethoudersvereniging?").answer
+
+
+def test_wijzer_fit_refits_both_models_and_says_what_they_score(data_copy, tmp_path):
+    out = tmp_path / "fitted"
+    result = subprocess.run([venv_bin("wijzer"), "fit", "--out", str(out)], capture_output=True, text=True,
+                            timeout=600, env={**os.environ, "WIJZER_DATA_DIR": str(data_copy)})
+    assert result.returncode == 0, result.stderr
+    assert "chosen threshold" in result.stdout and "best sentence holds a key fact" in result.stdout
+    model = LogisticModel.load(out / MODEL_PATH.name)
+    assert model.features == ANSWERABILITY_FEATURES and 0 < model.threshold < 1
+    assert LogisticModel.load(out / RANKER_PATH.name).params["keep_ratio"] > 0
