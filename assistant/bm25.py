@@ -18,6 +18,10 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeve
                "mijn", "m'n", "z'n", "zo'n", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
 
 
+# Endings of inflected Dutch words, to tell an unknown form of a known word from a typo.
+_ENDINGS = ("t", "d", "e", "s", "en", "de", "te", "er", "ers", "ende")
+
+
 class Tokenizer:
     """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer."""
 
@@ -74,16 +78,29 @@ class BM25Index:
     def tokenize(self, text: str) -> list[str]:
         return self._tokenize(text)
 
+    def _known_stem(self, word: str) -> str | None:
+        """The corpus's stem of a word: its own, or that of the word without a Dutch ending ('vervangt'
+        -> 'vervang'); None when the corpus knows neither."""
+        stem = self._tokenize.stem([word])[0]
+        if stem in self._df:
+            return stem
+        return next((word[: -len(end)] for end in _ENDINGS if word.endswith(end) and word[: -len(end)] in self._df), None)
+
     def query_terms(self, text: str) -> list[str]:
-        """The stemmed terms of a question, a word the corpus lacks replaced by the commonest corpus word
-        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
-        words = []
-        for word in self._tokenize.raw(text):
-            if word not in self._words and len(word) >= 5:
+        """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
+        stem ('vervangt' -> 'vervang'), and a word the corpus lacks in every form replaced by the commonest
+        corpus word one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
+        terms = []
+        for word in self._tokenize.content(self._tokenize.raw(text)):
+            known = self._known_stem(word)
+            if known is None and len(word) >= 5:
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
-                word = max(near, key=self._words.get, default=word)
-            words.append(word)
-        return self._tokenize.stem(self._tokenize.content(words))
+                if near:  # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
+                    corrected = self._tokenize.content([max(near, key=self._words.get)])
+                    terms += self._tokenize.stem(corrected)
+                    continue
+            terms.append(known or self._tokenize.stem([word])[0])
+        return terms
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a

@@ -87,6 +87,7 @@ class Index:
         self._filter: dict = {}
         self._bm25: BM25Index | None = None
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
+        self._quotable: set[str] = set()
 
     def _open_store(self) -> Chroma:
         self._sentences = self._client.get_or_create_collection(
@@ -210,6 +211,7 @@ class Index:
             self._filter = self._version_filter(entries)
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks))
             self._sentence_vectors = self._load_sentence_vectors(entries)
+            self._quotable = {c.chunk_id for c in chunks if split(c.text, c.section)}
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
 
@@ -227,6 +229,11 @@ class Index:
         """The vectors of a served chunk's sentences by position in assistant.sentences.split()."""
         self._refresh()
         return self._sentence_vectors.get(chunk_id, {})
+
+    def quotable(self, chunk_id: str) -> bool:
+        """Whether a served chunk holds a sentence an answer can quote (a source list holds none)."""
+        self._refresh()
+        return chunk_id in self._quotable
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype="float32")

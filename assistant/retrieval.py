@@ -65,7 +65,8 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
                 passage.dense_similarity = score
             else:
                 passage.bm25_score = score
-    ranked = sorted(passages.values(), key=lambda p: p.score, reverse=True)
+    # A passage with nothing to quote (a source list) cannot answer: it does not take a place.
+    ranked = sorted((p for p in passages.values() if index.quotable(p.chunk.chunk_id)), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
     for passage in chosen:
         passage.sentence_vectors = index.sentence_vectors(passage.chunk.chunk_id)
