@@ -18,6 +18,7 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeve
                "mijn", "m'n", "z'n", "zo'n", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # Endings of inflected Dutch words, to tell an unknown form of a known word from a typo.
 _ENDINGS = ("t", "d", "e", "s", "en", "de", "te", "er", "ers", "ende")
 
@@ -101,6 +102,10 @@ class BM25Index:
                     continue
             terms.append(known or self._tokenize.stem([word])[0])
         return terms
+
+    def knows_acronym(self, text: str) -> bool:
+        """Whether the text names an acronym the indexed texts use ('VUCA', 'ORDPA'): domain vocabulary."""
+        return any(self._df.get(t, 0) > 0 for t in self._tokenize.stem([a.lower() for a in _ACRONYM.findall(text)]))
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a

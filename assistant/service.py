@@ -76,9 +76,10 @@ class Service:
             text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
         # A question about the asker's own life is never declined for lack of domain words: a person
-        # in trouble may not name the office; the bureau is the safer answer.
+        # in trouble may not name the office; the bureau is the safer answer. Nor is one that names an
+        # acronym the documents use ('Waar staat VUCA voor?').
         if (not self.router.in_domain(question) and not self.router.personal(question)
-                and found.best_dense < self.settings.min_dense_in_domain):
+                and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
         return self._escalate(Decision(Route.escalate, "not_found"), None, question)
 
