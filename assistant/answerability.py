@@ -62,3 +62,7 @@ class Answerability:
 
     def answers(self, values: dict[str, float]) -> bool:
         return self.model.decide(values)
+
+    def may_decline(self, values: dict[str, float]) -> bool:
+        """Whether the documents are so far from the question that it may be out of scope."""
+        return self.model.probability(values) < float(self.model.params.get("decline_below", 0.05))

@@ -16,6 +16,7 @@ eval/routing.yaml are never used, and a question that also stands in one of them
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -198,10 +199,11 @@ def fit_ranker(service: Service, questions: list[Labelled], folds: int = 5) -> t
     return model, scores
 
 
-def choose_keep_ratio(service: Service, questions: list[Labelled], ranker: LogisticModel,
-                      grid: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)) -> tuple[float, list[dict]]:
-    """How likely, relative to the best sentence, a further sentence must be to be quoted: the largest
-    ratio (the shortest answers) whose answers still carry every key fact within 0.01 of the best."""
+def choose_selection(service: Service, questions: list[Labelled], ranker: LogisticModel,
+                     keep: tuple[float, ...] = (0.1, 0.2, 0.3, 0.5), most: tuple[int, ...] = (3, 4),
+                     siblings: tuple[float, ...] = (0.1, 0.5)) -> tuple[dict, list[dict]]:
+    """How many sentences to quote: the shortest answers (fewest quoted sentences) whose answers still carry
+    every key fact within 0.01 of the best setting."""
     lexicon = service.index.lexicon()
     prepared = []
     for item in questions:
@@ -209,18 +211,40 @@ def choose_keep_ratio(service: Service, questions: list[Labelled], ranker: Logis
             query = standalone(item.q, list(item.history))
             prepared.append((item, query, retrieve(service.index, query, service.settings)))
     table = []
-    for ratio in grid:
-        generator = ExtractiveGenerator(ranker, keep_ratio=ratio)
-        recall, length = [], []
-        for item, query, found in prepared:
-            draft = generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
-                                       query_vector=found.query_vector)
-            recall.append(all(re.search(f, draft.text) for f in item.facts))
-            length.append(draft.text.count("["))
-        table.append({"keep_ratio": ratio, "all_facts": round(float(np.mean(recall)), 3),
-                      "quoted": round(float(np.mean(length)), 2)})
+    for keep_ratio in keep:
+        for max_sentences in most:
+            for sibling_ratio in siblings:
+                params = {"keep_ratio": keep_ratio, "max_sentences": max_sentences, "sibling_ratio": sibling_ratio}
+                generator = ExtractiveGenerator(ranker, **params)
+                recall, length = [], []
+                for item, query, found in prepared:
+                    draft = generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
+                                               query_vector=found.query_vector)
+                    recall.append(all(re.search(f, draft.text) for f in item.facts))
+                    length.append(draft.text.count("["))
+                table.append({**params, "all_facts": round(float(np.mean(recall)), 3),
+                              "quoted": round(float(np.mean(length)), 2)})
     best = max(row["all_facts"] for row in table)
-    return max(row["keep_ratio"] for row in table if row["all_facts"] >= best - 0.01), table
+    chosen = min((row for row in table if row["all_facts"] >= best - 0.01), key=lambda row: row["quoted"])
+    return {k: chosen[k] for k in ("keep_ratio", "max_sentences", "sibling_ratio")}, table
+
+
+def decline_cut(service: Service, probability) -> tuple[float, list[float]]:
+    """Below which answerability a question without domain words may be declined as out of scope: just
+    above the highest probability any labelled out-of-scope question reaches (declining a question the
+    documents do answer costs far more than sending an odd one to the bureau)."""
+    routing = yaml.safe_load((EVAL / "routing.yaml").read_text(encoding="utf-8"))
+    out_of_scope = [item["q"] for part, items in routing.items() if part not in HELD_OUT["routing.yaml"]
+                    for item in items if item["reason"] == "out_of_scope"]
+    lexicon = service.index.lexicon()
+    seen = []
+    for q in out_of_scope:
+        if service.router.classify(q) is not None or service.router.in_domain(q) or service.router.personal(q):
+            continue
+        found = retrieve(service.index, q, service.settings)
+        draft = service.generator.generate(q, found.passages, lexicon, query_vector=found.query_vector)
+        seen.append(probability(features(q, found, draft, lexicon, False)) if draft.text else 0.0)
+    return max(0.05, math.ceil(max(seen, default=0.0) * 20 + 1e-9) / 20), sorted(seen)
 
 
 # -- 2. the answerability model -------------------------------------------------------------------------
@@ -300,14 +324,17 @@ def fit(service: Service, out_dir: Path | None = None) -> dict:
     questions = training_questions()
     service.generator = ExtractiveGenerator(ranker=None)
     ranker, ranker_scores = fit_ranker(service, questions)
-    keep_ratio, ranker_scores["keep_ratio_grid"] = choose_keep_ratio(service, questions, ranker)
+    selection, ranker_scores["selection_grid"] = choose_selection(service, questions, ranker)
     ranker = LogisticModel(ranker.features, ranker.mean, ranker.scale, ranker.coef, ranker.intercept,
-                           params={"keep_ratio": keep_ratio})
+                           params=selection)
     ranker_path = out_dir / RANKER_PATH.name if out_dir else RANKER_PATH
     created = time.strftime("%Y-%m-%d")
     ranker.dump(ranker_path, fitted=created, scores=ranker_scores)
-    service.generator = ExtractiveGenerator(ranker=ranker, keep_ratio=keep_ratio)
+    service.generator = ExtractiveGenerator(ranker=ranker, **selection)
     answerability, scores = fit_answerability(service, questions)
+    cut, scores["out_of_scope_probabilities"] = decline_cut(service, answerability.probability)
+    answerability = LogisticModel(answerability.features, answerability.mean, answerability.scale, answerability.coef,
+                                  answerability.intercept, answerability.threshold, params={"decline_below": cut})
     answerability_path = out_dir / ANSWERABILITY_PATH.name if out_dir else ANSWERABILITY_PATH
     answerability.dump(answerability_path, fitted=created, scores=scores)
     return {"ranker": ranker_scores, "ranker_path": str(ranker_path), "answerability": scores,
@@ -323,9 +350,9 @@ def summary(result: dict) -> str:
         f"  best sentence holds a key fact: {r['top1_fact_before']:.3f} ranked by shared words, "
         f"{r['top1_fact_cross_validated']:.3f} fitted (5-fold, by question); one of the best three: "
         f"{r['top3_fact_before']:.3f} and {r['top3_fact_cross_validated']:.3f}",
-        "  quoting further sentences at least this likely as the best one: " + ", ".join(
-            f"{row['keep_ratio']}: every key fact {row['all_facts']:.3f}, {row['quoted']:.1f} quoted"
-            for row in r["keep_ratio_grid"]) + f"; chosen {result['model_ranker'].params['keep_ratio']}",
+        "  how many sentences to quote (keep ratio / at most / list items): " + ", ".join(
+            f"{row['keep_ratio']}/{row['max_sentences']}/{row['sibling_ratio']}: every key fact {row['all_facts']:.3f}, "
+            f"{row['quoted']:.1f} quoted" for row in r["selection_grid"]) + f"; chosen {result['model_ranker'].params}",
         f"  written to {result['ranker_path']}",
         f"answerability: {a['questions']} questions ({a['answerable']} answerable), Brier {a['brier_cross_validated']:.4f} "
         "(5-fold)",
@@ -336,6 +363,8 @@ def summary(result: dict) -> str:
         "  reliability (cross-validated): " + ", ".join(f"{b['bin']}: p {b['mean_p']:.2f} vs {b['answerable']:.2f} (n={b['n']})"
                                                       for b in a["reliability"]),
         "  weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(model.features, model.coef)),
+        f"  out of scope: declined only below {model.params['decline_below']:.2f} (labelled out-of-scope questions "
+        f"reach at most {max(a['out_of_scope_probabilities'], default=0):.2f})",
         f"  written to {result['answerability_path']}",
     ]
     return "\n".join(lines)

@@ -52,6 +52,9 @@ ITEM_HEADING_WEIGHT = 1.0
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
 
+# How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
+SELECTION_PARAMS = ("keep_ratio", "max_sentences", "sibling_ratio")
+
 FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank", "question")
 
 
@@ -127,17 +130,19 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, ranker: LogisticModel | None = None, max_sentences: int = 3, max_items: int = 6,
-                 keep_ratio: float = 0.5):
+                 keep_ratio: float = 0.5, sibling_ratio: float = 0.5):
         self.ranker = ranker  # None: rank by shared words alone (how `wijzer fit` starts)
-        # A further sentence must be at least this likely, relative to the best one, to hold the answer.
+        # A further sentence must be at least this likely, relative to the best one, to hold the answer;
+        # a list item beside a chosen one at least `sibling_ratio` as likely.
         self.keep_ratio = keep_ratio
+        self.sibling_ratio = sibling_ratio
         self.max_sentences = max_sentences
         self.max_items = max_items
 
     @classmethod
     def fitted(cls, path: Path = RANKER_PATH) -> "ExtractiveGenerator":
         ranker = LogisticModel.load(path)
-        return cls(ranker, keep_ratio=float(ranker.params.get("keep_ratio", 0.5)))
+        return cls(ranker, **{k: v for k, v in ranker.params.items() if k in SELECTION_PARAMS})
 
     def score(self, candidate: Candidate) -> float:
         """A log-likelihood: differences between two sentences' scores are what count."""
@@ -156,7 +161,7 @@ class ExtractiveGenerator:
         best = scored[0].score
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
-        chosen = self._with_list_items(chosen, found, good_enough)
+        chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio))
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(chosen, passages)
         draft.support = max(c.features["lexical"] for c in chosen)
