@@ -141,3 +141,38 @@ def test_kill_during_ingest_leaves_every_document_whole(small_settings, small_co
     written = survivor._store._collection.count()
     assert written > sum(e.chunks for e in survivor.documents())  # new chunks were written, but are not served
     assert survivor.sweep() > 0 and survivor._store._collection.count() == sum(e.chunks for e in survivor.documents())
+
+
+def test_sentence_vectors_follow_their_document(small_settings, small_corpus, e5):
+    """Every served chunk's sentences have vectors, and a changed or removed document takes its old ones along."""
+    from assistant.sentences import split
+
+    index = Index(small_settings, e5)
+    ingest(index, progress=False)
+
+    def expected() -> int:
+        return sum(len(split(c.text, c.section)) for c in index.chunks())
+
+    assert index._sentences.count() == expected() > 0
+    assert all(index.sentence_vectors(c.chunk_id) for c in index.chunks() if split(c.text, c.section))
+    (small_corpus / "leden.txt").write_text("Over de vereniging\n\nDe vereniging telt nu 1.250 leden. Dat zijn er veel.\n",
+                                            encoding="utf-8")
+    ingest(index, progress=False)
+    assert index._sentences.count() == expected()
+    (small_corpus / "verlof.md").unlink()
+    ingest(index, progress=False)
+    assert index._sentences.count() == expected()
+
+
+def test_without_sentence_vectors_answers_still_come(small_settings, e5):
+    from assistant.generators import build_generator
+    from assistant.retrieval import retrieve
+
+    settings = small_settings.model_copy(update={"embed_sentences": False})
+    index = Index(settings, e5)
+    ingest(index, progress=False)
+    assert index._sentences.count() == 0
+    found = retrieve(index, "Hoe lang duurt het verlof?", settings)
+    draft = build_generator(settings).generate("Hoe lang duurt het verlof?", found.passages, index.lexicon(),
+                                               query_vector=found.query_vector)
+    assert "zestien weken" in draft.text
