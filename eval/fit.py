@@ -230,9 +230,11 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
 
 
 def decline_cut(service: Service, probability) -> tuple[float, list[float]]:
-    """Below which answerability a question without domain words may be declined as out of scope: just
-    above the highest probability any labelled out-of-scope question reaches (declining a question the
-    documents do answer costs far more than sending an odd one to the bureau)."""
+    """Below which answerability a question without domain words may be declined as out of scope: twice
+    the highest probability any labelled out-of-scope question reaches, rounded up to a multiple of 0.05
+    and at least 0.1, so that an out-of-scope question a little unlike the labelled ones is still declined,
+    while the cut stays far below questions the documents answer (declining one of those costs far more
+    than sending an odd question to the bureau)."""
     routing = yaml.safe_load((EVAL / "routing.yaml").read_text(encoding="utf-8"))
     out_of_scope = [item["q"] for part, items in routing.items() if part not in HELD_OUT["routing.yaml"]
                     for item in items if item["reason"] == "out_of_scope"]
@@ -244,7 +246,7 @@ def decline_cut(service: Service, probability) -> tuple[float, list[float]]:
         found = retrieve(service.index, q, service.settings)
         draft = service.generator.generate(q, found.passages, lexicon, query_vector=found.query_vector)
         seen.append(probability(features(q, found, draft, lexicon, False)) if draft.text else 0.0)
-    return max(0.05, math.ceil(max(seen, default=0.0) * 20 + 1e-9) / 20), sorted(seen)
+    return max(0.1, math.ceil(2 * max(seen, default=0.0) * 20 + 1e-9) / 20), sorted(seen)
 
 
 # -- 2. the answerability model -------------------------------------------------------------------------
