@@ -61,12 +61,12 @@ def _chunk(chunk_id: str, meta: dict) -> Chunk:
     )
 
 
-def _boilerplate(chunks: list[Chunk], documents: int = 3) -> frozenset[str]:
+def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int = 3) -> frozenset[str]:
     """Sentences that stand alike in `documents` or more documents (a disclaimer, a 'last checked' line):
     they say nothing about any one question."""
     seen: dict[str, set[str]] = {}
     for c in chunks:
-        for sentence in split(c.text, c.section):
+        for sentence in sentences[c.chunk_id]:
             seen.setdefault(sentence.text, set()).add(c.doc.doc_id)
     return frozenset(text for text, docs in seen.items() if len(docs) >= documents)
 
@@ -87,7 +87,7 @@ class Index:
         self._filter: dict = {}
         self._bm25: BM25Index | None = None
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
-        self._quotable: set[str] = set()
+        self._quotable: frozenset[str] = frozenset()
 
     def _open_store(self) -> Chroma:
         self._sentences = self._client.get_or_create_collection(
@@ -209,9 +209,10 @@ class Index:
             self._chunks = chunks
             self._served = {c.chunk_id: c for c in chunks}
             self._filter = self._version_filter(entries)
-            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks))
+            sentences = {c.chunk_id: split(c.text, c.section) for c in chunks}
+            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences))
             self._sentence_vectors = self._load_sentence_vectors(entries)
-            self._quotable = {c.chunk_id for c in chunks if split(c.text, c.section)}
+            self._quotable = frozenset(cid for cid, found in sentences.items() if found)
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
 
@@ -225,15 +226,15 @@ class Index:
                 vectors.setdefault(meta["chunk_id"], {})[int(meta["position"])] = np.asarray(vector, dtype="float32")
         return vectors
 
-    def sentence_vectors(self, chunk_id: str) -> dict[int, np.ndarray]:
-        """The vectors of a served chunk's sentences by position in assistant.sentences.split()."""
+    def sentence_vectors(self, chunk_ids: list[str]) -> list[dict[int, np.ndarray]]:
+        """For each served chunk, the vectors of its sentences by position in assistant.sentences.split()."""
         self._refresh()
-        return self._sentence_vectors.get(chunk_id, {})
+        return [self._sentence_vectors.get(cid, {}) for cid in chunk_ids]
 
-    def quotable(self, chunk_id: str) -> bool:
-        """Whether a served chunk holds a sentence an answer can quote (a source list holds none)."""
+    def quotable_chunks(self) -> frozenset[str]:
+        """The served chunks that hold a sentence an answer can quote (a source list holds none)."""
         self._refresh()
-        return chunk_id in self._quotable
+        return self._quotable
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype="float32")

@@ -66,9 +66,10 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
             else:
                 passage.bm25_score = score
     # A passage with nothing to quote (a source list) cannot answer: it does not take a place.
-    ranked = sorted((p for p in passages.values() if index.quotable(p.chunk.chunk_id)), key=lambda p: p.score, reverse=True)
+    quotable = index.quotable_chunks()
+    ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
-    for passage in chosen:
-        passage.sentence_vectors = index.sentence_vectors(passage.chunk.chunk_id)
+    for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
+        passage.sentence_vectors = vectors
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0
     return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0, mean_dense)

@@ -154,7 +154,8 @@ def test_sentence_vectors_follow_their_document(small_settings, small_corpus, e5
         return sum(len(split(c.text, c.section)) for c in index.chunks())
 
     assert index._sentences.count() == expected() > 0
-    assert all(index.sentence_vectors(c.chunk_id) for c in index.chunks() if split(c.text, c.section))
+    quotable = [c.chunk_id for c in index.chunks() if split(c.text, c.section)]
+    assert all(index.sentence_vectors(quotable)) and set(quotable) == index.quotable_chunks()
     (small_corpus / "leden.txt").write_text("Over de vereniging\n\nDe vereniging telt nu 1.250 leden. Dat zijn er veel.\n",
                                             encoding="utf-8")
     ingest(index, progress=False)
