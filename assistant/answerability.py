@@ -25,8 +25,7 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
     """What the model sees of a question: how close the best passage is in meaning and in words, how much
     of the question the best passage and the chosen sentences cover, words the corpus lacks, language,
     and whether the question is about the asker."""
-    terms = set(lexicon.query_terms(question))
-    weights = {t: lexicon.idf(t) for t in terms}
+    weights = lexicon.term_weights(question)
     passage_cover = max((coverage(weights, set(lexicon.tokenize(p.chunk.indexed_text()))) for p in found.passages),
                         default=0.0)
     unknown = set(lexicon.unknown_terms(question))
@@ -43,7 +42,7 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         "unknown": sum(weights.get(t, 0.0) for t in unknown) / (sum(weights.values()) or 1.0),
         "english": float(is_english(question)),
         "personal": float(personal),
-        "terms": math.log1p(len(terms)),
+        "terms": math.log1p(len(weights)),
     }
 
 

@@ -103,6 +103,10 @@ class BM25Index:
             terms.append(known or self._tokenize.stem([word])[0])
         return terms
 
+    def term_weights(self, text: str) -> dict[str, float]:
+        """The question's terms (as query_terms gives them), each weighted by how rare it is."""
+        return {t: self.idf(t) for t in set(self.query_terms(text))}
+
     def knows_acronym(self, text: str) -> bool:
         """Whether the text names an acronym the indexed texts use ('VUCA', 'ORDPA'): domain vocabulary."""
         return any(self._df.get(t, 0) > 0 for t in self._tokenize.stem([a.lower() for a in _ACRONYM.findall(text)]))

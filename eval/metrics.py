@@ -70,6 +70,11 @@ def body_sentences(answer: Answer, fixed_texts: list[str]) -> list[str]:
     return out
 
 
+def cited_documents(answer: Answer) -> set[str]:
+    """The document ids (file names without extension) the answer cites."""
+    return {c.source.rsplit(".", 1)[0] for c in answer.citations}
+
+
 def citation_scores(answer: Answer, question: Question, fixed_texts: list[str]) -> dict:
     sentences = body_sentences(answer, fixed_texts)
     scores: dict = {}
@@ -84,7 +89,7 @@ def citation_scores(answer: Answer, question: Question, fixed_texts: list[str]) 
             good += holds_fact or supports
         scores["citation_precision"] = good / len(answer.citations)
         if question.docs:
-            docs = {c.source.rsplit(".", 1)[0] for c in answer.citations}
+            docs = cited_documents(answer)
             scores["citation_relevance"] = len(docs & set(question.docs)) / len(docs)
     return scores
 
@@ -134,7 +139,7 @@ def first_mistake(answer: Answer, question: Question, ranked: list[Passage] | No
     if not all(re.search(f, answer.answer) for f in question.facts):
         retrieved = ranked is not None and any(relevant(p, question) for p in ranked[:5])
         return "fact_not_carried" if retrieved else "fact_not_retrieved"
-    if question.docs and not {c.source.rsplit(".", 1)[0] for c in answer.citations} & set(question.docs):
+    if question.docs and not cited_documents(answer) & set(question.docs):
         return "wrong_source"
     return None
 

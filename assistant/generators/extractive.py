@@ -99,8 +99,8 @@ def _heading_fit(weights: dict[str, float], above: set[str]) -> float:
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
                query_vector: np.ndarray | None = None) -> list[Candidate]:
     """Every quotable sentence of the passages, with its features for the ranker."""
-    weights = {t: lexicon.idf(t) for t in set(lexicon.query_terms(question))}
-    focus_weights = {t: lexicon.idf(t) for t in set(lexicon.query_terms(focus or ""))}
+    weights = lexicon.term_weights(question)
+    focus_weights = lexicon.term_weights(focus or "")
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
