@@ -3,6 +3,7 @@
 
 import json
 import logging
+import secrets
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -10,14 +11,16 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from assistant.config import Settings
 from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.database import Database
 from assistant.feedback import Feedback, FeedbackStore
 from assistant.models import Answer, Turn
 from assistant.service import Service, build_service
+from assistant.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +99,15 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from assistant.staff.web import Workspace
+
         app.state.service = service or build_service(settings)
-        app.state.feedback = FeedbackStore(settings.feedback_path)
+        db = Database.open(settings)
+        app.state.feedback = FeedbackStore(db)
+        app.state.usage = Usage(db, settings.timezone)
+        app.state.staff = Workspace.build(settings, app.state.service, db, app.state.feedback, app.state.usage)
         yield
+        db.engine.dispose()
 
     app = FastAPI(
         title="Wethouderswijzer",
@@ -111,6 +120,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         return request.app.state.service
 
     ServiceDep = Annotated[Service, Depends(get_service)]
+
+    def ask_counted(request: Request, question: str, history: list[Turn] | None) -> Answer:
+        """A wethouder's question answered and counted (route and reason only; see assistant.usage)."""
+        answer = request.app.state.service.ask(question, history)
+        request.app.state.usage.record(answer)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -131,14 +146,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
             raise RequestValidationError([{"type": "too_long", "loc": ("body", "question"), "msg": "too long"}])
 
     @app.post("/api/ask", response_model=Answer, summary="Stel een vraag")
-    def ask(body: AskRequest, svc: ServiceDep) -> Answer:
+    def ask(body: AskRequest, request: Request) -> Answer:
         _check_length(body)
-        return svc.ask(body.question, body.history)
+        return ask_counted(request, body.question, body.history)
 
     @app.post("/api/ask/stream", summary="Stel een vraag; het antwoord komt als server-sent events")
-    def ask_stream(body: AskRequest, svc: ServiceDep) -> StreamingResponse:
+    def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
         _check_length(body)
-        answer = svc.ask(body.question, body.history)
+        answer = ask_counted(request, body.question, body.history)
 
         def events():
             for paragraph in answer.answer.split("\n\n"):
@@ -160,7 +175,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         ]
 
     @app.post("/v1/chat/completions", summary="OpenAI-compatibel: de laatste gebruikersvraag beantwoord")
-    def chat_completions(body: ChatRequest, svc: ServiceDep):
+    def chat_completions(body: ChatRequest, request: Request):
         last = max((i for i, m in enumerate(body.messages) if m.role == "user"), default=None)
         if last is None:
             raise RequestValidationError([{"type": "no_user_message", "loc": ("body", "messages"), "msg": "no user"}])
@@ -169,7 +184,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
             raise RequestValidationError([{"type": "value_error", "loc": ("body", "question"), "msg": "empty"}])
         _check_length(AskRequest(question=question))
         history = [Turn(role=m.role, content=m.content) for m in body.messages[:last] if m.role in ("user", "assistant")]
-        answer = svc.ask(question, history)
+        answer = ask_counted(request, question, history)
         if not body.stream:
             return _chat_payload(answer, body.model, stream=False)
         chunks = _chat_payload(answer, body.model, stream=True)
@@ -185,8 +200,49 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     def feedback(body: Feedback, request: Request) -> dict:
         return {"id": request.app.state.feedback.add(body)}
 
+    from assistant.staff.web import install
+
+    install(app, settings)
+    if settings.chat_token:
+        guard_chat(app, settings.chat_token)
     if with_ui:
         from assistant.ui import mount
 
-        app = mount(app, settings, lambda: app.state.service, lambda: app.state.feedback)
+        app = mount(app, settings, lambda: app.state.service, lambda: app.state.feedback,
+                    lambda answer: app.state.usage.record(answer))
     return app
+
+
+CHAT_COOKIE = "wijzer_chat"
+
+
+def guard_chat(app: FastAPI, token: str) -> None:
+    """With WIJZER_CHAT_TOKEN set, the chat and its API need the shared token: `?token=` once (kept in a
+    cookie), the cookie, or an `Authorization: Bearer` header. /staff has its own logins; /health stays open."""
+
+    @app.middleware("http")
+    async def _chat_token(request: Request, call_next):
+        path = request.url.path
+        if path.startswith("/staff") or path == "/health":
+            return await call_next(request)
+        given = request.query_params.get("token") or request.cookies.get(CHAT_COOKIE) or ""
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            given = header[7:].strip()
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            if path.startswith(("/api", "/v1")):
+                return JSONResponse({"detail": "Toegang geweigerd: een geldige toegangscode is nodig."}, status_code=401)
+            return HTMLResponse(_CHAT_LOCKED, status_code=401)
+        if "token" in request.query_params:  # keep it in a cookie, and out of the address bar and history
+            response = RedirectResponse(request.url.remove_query_params("token"), status_code=303)
+            response.set_cookie(CHAT_COOKIE, token, httponly=True, samesite="lax", max_age=30 * 24 * 3600,
+                                secure=request.url.scheme == "https")
+            return response
+        return await call_next(request)
+
+
+_CHAT_LOCKED = """<!doctype html><html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Wethouderswijzer</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36em; margin: 2em auto; padding: 0 1em">
+<h1>Wethouderswijzer</h1><p>Deze pagina is alleen toegankelijk met de link die u van de Wethoudersvereniging kreeg.
+Open die link opnieuw, of neem contact op met het bureau.</p></body></html>"""

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import WijzerError
+from assistant.errors import AccountError, WijzerError
 
 log = logging.getLogger("wijzer")
 
@@ -74,7 +74,9 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
         from eval.feedback_import import write_drafts
 
         out = Path(args.out or "eval/feedback-drafts.yaml")
-        count = write_drafts(FeedbackStore(settings.feedback_path), out)
+        from assistant.database import Database
+
+        count = write_drafts(FeedbackStore(Database.open(settings)), out)
         print(f"{count} draft questions from thumbs-down feedback written to {out}")
         return 0
 
@@ -122,6 +124,61 @@ def _fit(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    """Asked twice on the terminal; read from standard input with --password-stdin (for scripts)."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("password again: "):
+        raise AccountError(args.name, "the two passwords differ")
+    return first
+
+
+def _user(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.database import Database
+    from assistant.staff.accounts import Accounts
+    from assistant.staff.audit import AuditLog
+
+    db = Database.open(settings)
+    accounts, audit = Accounts(db), AuditLog(db)
+    who = f"cli:{os.environ.get('USER', 'unknown')}"
+    if args.user_command == "list":
+        for user in accounts.list():
+            print(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.created_at:%Y-%m-%d}")
+        return 0
+    if not args.name:
+        raise AccountError("", f"'wijzer user {args.user_command}' needs a NAME")
+    if args.user_command == "add":
+        accounts.add(args.name, args.role, _password(args))
+        audit.add(who, "user.add", args.name, f"role={args.role}")
+        print(f"user {args.name} ({args.role}) added")
+    elif args.user_command == "disable":
+        accounts.disable(args.name)
+        audit.add(who, "user.disable", args.name)
+        print(f"user {args.name} disabled; their sessions have ended")
+    elif args.user_command == "reset":
+        accounts.reset(args.name, _password(args))
+        audit.add(who, "user.reset", args.name)
+        print(f"user {args.name}: new password set, account active")
+    return 0
+
+
+def _drafts(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.database import Database
+    from assistant.staff.drafts import Drafts, parse_age
+
+    try:
+        age = parse_age(args.older_than)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    removed = Drafts(Database.open(settings), {}).purge(age, who=f"cli:{os.environ.get('USER', 'unknown')}")
+    print(f"{removed} drafts not changed in {args.older_than} removed, with their versions and the members' data")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -155,12 +212,22 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fit", help="refit the sentence ranker and the answerability model on the labelled questions")
     p.add_argument("--out", help="folder to write the models to (default assistant/fitted/)")
     p.set_defaults(run=_fit)
+    p = sub.add_parser("user", help="accounts for the bureau's workspace at /staff")
+    p.add_argument("user_command", choices=["add", "list", "disable", "reset"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=["staff", "admin"], default="staff")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=_user)
+    p = sub.add_parser("drafts", help="the bureau's drafts: purge old ones")
+    p.add_argument("drafts_command", choices=["purge"])
+    p.add_argument("--older-than", required=True, help="age such as 12m, 30d, 8w or 2y (not changed for that long)")
+    p.set_defaults(run=_drafts)
     args = parser.parse_args(argv)
     if args.command == "eval" and args.eval_command is None and args.out is None:
         args.out = "eval-report"
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "bm25s", "sentence_transformers"):
+    for noisy in ("httpx", "chromadb", "bm25s", "sentence_transformers", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.run(settings, args)

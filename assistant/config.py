@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     night_start: int = 22
     night_end: int = 7
 
+    # The bureau's workspace (/staff): users, drafts, feedback, usage counters and the audit log live in
+    # this database; unset: SQLite in the data dir. PostgreSQL lets several app replicas share one.
+    database_url: str | None = None
+    session_hours: float = 8.0  # a staff login expires after this long
+    cookie_secure: bool | None = None  # None: Secure cookies when the request came over https
+    login_max_failures: int = 5  # failures per account (4x per address) before logins are slowed down
+    login_window_minutes: int = 15
+    max_upload_mb: int = 20
+    # When set, the wethouders' chat and API ask for this shared token (?token=, a cookie or a Bearer header).
+    chat_token: str | None = None
+
     log_questions: bool = False  # confidential by default: question text is never logged unless set
     log_level: str = "INFO"
 
@@ -82,4 +93,14 @@ class Settings(BaseSettings):
 
     @cached_property
     def feedback_path(self) -> Path:
+        """The feedback file of earlier versions; carried over into the database once."""
         return self.data_dir / "feedback.sqlite"
+
+    @cached_property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'wijzer.sqlite').resolve()}"
+
+    @cached_property
+    def uploads_dir(self) -> Path:
+        """Documents uploaded in the bureau's workspace, ingested beside corpus/."""
+        return self.data_dir / "documents"

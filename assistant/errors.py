@@ -43,3 +43,21 @@ class FittedModelMissing(WijzerError):
     def __init__(self, path: Path):
         self.path = Path(path)
         super().__init__(f"fitted model {self.path} is missing or unreadable; run 'wijzer fit' to make it")
+
+
+class AccountError(WijzerError):
+    """A `wijzer user` command could not be carried out."""
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        self.reason = reason
+        super().__init__(f"user {name!r}: {reason}")
+
+
+class Refused(WijzerError):
+    """The bureau's workspace refuses an action; `code` names a Dutch message in prompts/staff.yaml."""
+
+    def __init__(self, code: str, detail: str = "", **values):
+        self.code = code
+        self.values = values
+        super().__init__(f"refused ({code}){': ' + detail if detail else ''}")

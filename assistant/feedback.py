@@ -1,30 +1,15 @@
-"""Feedback on answers, stored in SQLite only when a user gives it."""
+"""Feedback on answers, stored in the database only when a user gives it."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import time
-from contextlib import closing
-from pathlib import Path
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
+from assistant.database import Database
 from assistant.models import Citation
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at REAL NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    route TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    citations TEXT NOT NULL DEFAULT '[]'
-)
-"""
+from assistant.tables import FeedbackEntry, utcnow
 
 
 class Feedback(BaseModel):
@@ -37,30 +22,45 @@ class Feedback(BaseModel):
     citations: list[Citation] = []
 
 
+def _as_dict(row: FeedbackEntry) -> dict:
+    return {"id": row.id, "created_at": row.created_at, "rating": row.rating, "comment": row.comment,
+            "question": row.question, "answer": row.answer, "route": row.route, "reason": row.reason,
+            "citations": json.loads(row.citations), "converted_at": row.converted_at}
+
+
 class FeedbackStore:
-    def __init__(self, path: Path):
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(path)) as db, db:
-            db.execute(_SCHEMA)
+    def __init__(self, db: Database):
+        self.db = db
 
     def add(self, item: Feedback) -> int:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, route, reason, citations) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), item.rating, item.comment.strip(), item.question, item.answer, item.route, item.reason,
-                 json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)),
-            )
-            return int(cursor.lastrowid)
+        with self.db.session() as session:
+            row = FeedbackEntry(rating=item.rating, comment=item.comment.strip(), question=item.question,
+                                answer=item.answer, route=item.route, reason=item.reason,
+                                citations=json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False))
+            session.add(row)
+            session.flush()
+            return row.id
 
     def update_comment(self, feedback_id: int, comment: str) -> None:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
-            db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip()[:2000], feedback_id))
+        with self.db.session() as session:
+            row = session.get(FeedbackEntry, feedback_id)
+            if row is not None:
+                row.comment = comment.strip()[:2000]
+
+    def get(self, feedback_id: int) -> dict | None:
+        with self.db.session() as session:
+            row = session.get(FeedbackEntry, feedback_id)
+            return _as_dict(row) if row else None
+
+    def mark_converted(self, feedback_id: int) -> None:
+        with self.db.session() as session:
+            row = session.get(FeedbackEntry, feedback_id)
+            if row is not None:
+                row.converted_at = utcnow()
 
     def all(self, rating: str | None = None) -> list[dict]:
-        with closing(sqlite3.connect(self.path)) as db:
-            db.row_factory = sqlite3.Row
-            query = "SELECT * FROM feedback" + (" WHERE rating = ?" if rating else "") + " ORDER BY id"
-            rows = db.execute(query, (rating,) if rating else ()).fetchall()
-        return [{**dict(r), "citations": json.loads(r["citations"])} for r in rows]
+        query = select(FeedbackEntry).order_by(FeedbackEntry.id)
+        if rating:
+            query = query.where(FeedbackEntry.rating == rating)
+        with self.db.session() as session:
+            return [_as_dict(r) for r in session.scalars(query)]

@@ -56,11 +56,13 @@ def _tel(phone: str) -> str:
 class ChatUI:
     """Builds the page; every answer comes from Service.ask, every rating goes to the FeedbackStore."""
 
-    def __init__(self, settings: Settings, service: Callable[[], Service], feedback: Callable[[], FeedbackStore]):
+    def __init__(self, settings: Settings, service: Callable[[], Service], feedback: Callable[[], FeedbackStore],
+                 count: Callable[[Answer], None] = lambda answer: None):
         # The service is built at start-up, after the page is: it is looked up when a question comes.
         self.settings = settings
         self._service = service
         self._feedback = feedback
+        self._count = count  # usage counters: route and reason, never the question
         self.text = yaml.safe_load((settings.prompts_dir / "ui.yaml").read_text(encoding="utf-8"))
 
     @property
@@ -115,6 +117,7 @@ class ChatUI:
         for record in records:
             history += [Turn(role="user", content=record["question"]), Turn(role="assistant", content=record["answer"])]
         answer = self.service.ask(question, history)
+        self._count(answer)
         messages = messages + [{"role": "user", "content": question},
                                {"role": "assistant", "content": self.render(answer)}]
         records = records + [{"question": question, **answer.model_dump(mode="json")}]
@@ -173,7 +176,8 @@ class ChatUI:
         return page
 
 
-def mount(app, settings: Settings, service: Callable[[], Service], feedback: Callable[[], FeedbackStore]):
+def mount(app, settings: Settings, service: Callable[[], Service], feedback: Callable[[], FeedbackStore],
+          count: Callable[[Answer], None] = lambda answer: None):
     """Serve the chat at / on the FastAPI app, with system fonts only (nothing from the internet)."""
     theme = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "sans-serif"],
                               font_mono=["ui-monospace", "Consolas", "monospace"]).set(
@@ -181,5 +185,5 @@ def mount(app, settings: Settings, service: Callable[[], Service], feedback: Cal
         button_primary_background_fill="#0b3d91", button_primary_background_fill_hover="#082c69",
         button_primary_text_color="#ffffff", button_primary_border_color="#0b3d91",
     )
-    return gr.mount_gradio_app(app, ChatUI(settings, service, feedback).build(), path="/", theme=theme, css=CSS,
+    return gr.mount_gradio_app(app, ChatUI(settings, service, feedback, count).build(), path="/", theme=theme, css=CSS,
                                footer_links=[], ssr_mode=False)

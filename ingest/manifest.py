@@ -26,14 +26,16 @@ def _title_from_name(path: Path) -> str:
     return words[:1].upper() + words[1:]
 
 
-def document_info(path: Path, corpus_dir: Path, manifest: dict[str, dict]) -> DocumentInfo:
+def document_info(path: Path, corpus_dir: Path, manifest: dict[str, dict], under: str = "") -> DocumentInfo:
     """What the index and citations say about a file; a file without a manifest entry gets a
-    title from its name, so a document dropped into corpus/ is still cited readably."""
+    title from its name, so a document dropped into corpus/ is still cited readably. `under` prefixes
+    the source of files from another folder than corpus/ (uploads)."""
     try:
         rel = path.resolve().relative_to(corpus_dir.resolve()).as_posix()
     except ValueError:
         rel = path.name
     entry = manifest.get(rel, {})
+    rel = under + rel
     doc_id = re.sub(r"[^a-z0-9/]+", "-", rel.rsplit(".", 1)[0].lower()).strip("-")
     return DocumentInfo(
         doc_id=doc_id,

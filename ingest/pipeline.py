@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from tqdm import tqdm
 
@@ -87,9 +88,32 @@ def _chunks(path: Path, info: DocumentInfo, version: str, chunk_chars: int) -> l
     ]
 
 
-def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True) -> IngestReport:
-    """Bring the index in line with the files. With no paths, the whole corpus folder, and documents
-    whose file left the corpus are removed from the index."""
+UPLOADS = "uploads/"  # the source prefix of documents uploaded in the bureau's workspace
+
+
+def roots(settings) -> dict[Path, str]:
+    """The folders documents come from, with the prefix their sources get: corpus/ and the uploads."""
+    return {settings.corpus_dir: "", settings.uploads_dir: UPLOADS}
+
+
+def _root(path: Path, folders: dict[Path, str]) -> tuple[Path, str]:
+    for folder, under in folders.items():
+        if path.resolve().is_relative_to(folder.resolve()):
+            return folder, under
+    return next(iter(folders.items()))
+
+
+def check_readable(path: Path, chunk_chars: int) -> int:
+    """How many chunks a file gives; IngestError when it gives none, before anything is written."""
+    info = DocumentInfo(doc_id="check", title=path.stem, source=path.name)
+    return len(_chunks(path, info, "check", chunk_chars))
+
+
+def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
+           on_progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Bring the index in line with the files. With no paths, the corpus folder and the uploads, and
+    documents whose file left them are removed from the index. `on_progress(done, total)` follows the
+    embedding, chunk by chunk."""
     started = time.perf_counter()
     settings = index.settings
     report = IngestReport()
@@ -102,15 +126,16 @@ def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True)
     if swept:
         log.warning("removed %d chunks left behind by an interrupted ingest", swept)
 
-    corpus = settings.corpus_dir
-    files = discover(paths or [corpus])
-    manifest = load_manifest(corpus)
+    folders = roots(settings)
+    files = discover(paths or [f for f in folders if f.exists()])
+    manifests = {folder: load_manifest(folder) for folder in folders}
     entries = index.ledger.entries()
 
     pending: list[_Pending] = []
     seen: set[str] = set()
     for path in files:
-        info = document_info(path, corpus, manifest)
+        folder, under = _root(path, folders)
+        info = document_info(path, folder, manifests[folder], under)
         seen.add(info.doc_id)
         try:
             version = _version(path, info, settings.chunk_chars)
@@ -127,13 +152,22 @@ def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True)
             report.failed.append((info.source, str(exc)))
 
     total = sum(len(p.chunks) for p in pending)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(n)
+        if on_progress is not None:
+            on_progress(done, total)
+
     with tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or total == 0) as bar:
         for item in pending:
             entry = LedgerEntry(
                 doc_id=item.info.doc_id, source=item.info.source, version=item.version, title=item.info.title,
                 kind=item.info.kind, publisher=item.info.publisher, date=item.info.date, chunks=len(item.chunks),
             )
-            index.add_document(entry, item.chunks, on_progress=bar.update)
+            index.add_document(entry, item.chunks, on_progress=advance)
             report.chunks_embedded += len(item.chunks)
             (report.added if item.is_new else report.changed).append(item.info.source)
 

@@ -13,6 +13,8 @@ import uvicorn
 import yaml
 from fastapi import FastAPI
 
+from assistant.config import Settings
+from assistant.database import Database
 from assistant.feedback import Feedback, FeedbackStore
 from eval import questions as question_set
 from eval.report import markdown, terminal_summary, write
@@ -83,7 +85,7 @@ def test_compare_shows_the_change_against_an_earlier_run(small_result):
 
 
 def test_import_feedback_turns_thumbs_down_into_drafts(tmp_path):
-    store = FeedbackStore(tmp_path / "data" / "feedback.sqlite")
+    store = FeedbackStore(Database.open(Settings(data_dir=tmp_path / "data")))
     store.add(Feedback(rating="down", comment="mantelzorgverlof ontbreekt", question="Welk verlof is er?",
                        answer="Zestien weken.", route="answer", reason="answer",
                        citations=[{"n": 1, "document": "Verlof", "source": "regels/verlof-en-vervanging.md", "quote": "x"}]))

@@ -1,0 +1,107 @@
+"""The database: one engine per process, migrated to the newest schema by Alembic on start-up.
+
+SQLite in the data dir by default; any SQLAlchemy URL (PostgreSQL for several replicas) through
+WIJZER_DATABASE_URL. An older deployment's feedback.sqlite is carried over once, not lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.config import Settings
+from assistant.tables import FeedbackEntry
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: PostgreSQL replicas starting together migrate one after another.
+_MIGRATION_LOCK = 7306
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = _engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Database:
+        """The configured database, migrated, with an old feedback file carried over."""
+        db = cls(settings.database)
+        db.migrate()
+        db.carry_over_feedback(settings.feedback_path)
+        return db
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back when it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def carry_over_feedback(self, path: Path) -> int:
+        """Copy feedback.sqlite of an earlier version into the database, then rename it so it is read once."""
+        if not path.exists():
+            return 0
+        with closing(sqlite3.connect(path)) as old:
+            old.row_factory = sqlite3.Row
+            rows = old.execute("SELECT * FROM feedback ORDER BY id").fetchall()
+        with self.session() as session:
+            for row in rows:
+                session.add(FeedbackEntry(
+                    created_at=datetime.fromtimestamp(row["created_at"], UTC).replace(tzinfo=None),
+                    rating=row["rating"], comment=row["comment"], question=row["question"], answer=row["answer"],
+                    route=row["route"], reason=row["reason"], citations=row["citations"] or json.dumps([])))
+        path.rename(path.with_name(path.name + ".carried-over"))
+        log.info("carried %d feedback rows over from %s into the database", len(rows), path)
+        return len(rows)
+
+    def count(self, table) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(table)) or 0
