@@ -19,10 +19,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-# The browser tests drive Debian's chromium through Playwright; no browser is ever downloaded.
+# The browser tests drive Debian's chromium through Playwright; no browser is ever downloaded. The database
+# tests start a real PostgreSQL server from Debian's postgresql package.
 $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 	touch $@
 
 install: $(BIN)/.installed

@@ -125,14 +125,15 @@ def stop(proc, grace: float = 10) -> None:
         proc.wait(timeout=10)
 
 
-def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str):
+def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str, env: dict | None = None):
     """Start `wijzer serve` on a private copy of the corpus index; yields (base URL, data folder)."""
     import subprocess
 
     data = tmp_path_factory.mktemp(name) / "data"
     shutil.copytree(corpus_data_dir, data)
     port = free_port()
-    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "WIJZER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(env or {})}
     proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -141,3 +142,57 @@ def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str):
         yield base, data
     finally:
         stop(proc)
+
+
+class PostgresServer:
+    """A real PostgreSQL server from Debian's package, in a temporary folder, on a free loopback port."""
+
+    def __init__(self):
+        import subprocess
+        import tempfile
+
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not bins:
+            pytest.fail("Debian's postgresql package is missing: `make test` installs it")
+        self.bin = bins[-1].parent
+        self.root = Path(tempfile.mkdtemp(prefix="wijzer-pg-"))  # not under pytest's 0700 folders
+        # PostgreSQL refuses to run as root: as root, the server runs as the package's `postgres` user.
+        self.prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.prefix:
+            shutil.chown(self.root, "postgres")
+        self.port = free_port()
+        run = lambda *args: subprocess.run(self.prefix + [str(a) for a in args], check=True, capture_output=True, text=True)
+        run(self.bin / "initdb", "-D", self.root / "data", "-U", "wijzer", "-A", "trust", "-E", "UTF8", "--no-sync")
+        run(self.bin / "pg_ctl", "-D", self.root / "data", "-l", self.root / "log", "-w", "-t", "60", "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self._run = run
+
+    def create_database(self) -> str:
+        """A fresh, empty database; its SQLAlchemy URL."""
+        import uuid
+
+        import psycopg
+
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=wijzer dbname=postgres", autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://wijzer@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        self._run(self.bin / "pg_ctl", "-D", self.root / "data", "-m", "fast", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Each database the workspace supports: a SQLite file, and a fresh database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wijzer.sqlite'}"
+    return request.getfixturevalue("postgres").create_database()
