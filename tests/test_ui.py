@@ -106,7 +106,7 @@ def test_feedback_is_stored_with_question_answer_and_citations(page, app_server)
     page.fill("#comment textarea, #comment input", "Mantelzorgverlof ontbreekt in het antwoord")
     page.click("#comment-send")
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('opmerking')", timeout=20000)
-    with sqlite3.connect(data / "feedback.sqlite") as db:
+    with sqlite3.connect(data / "wijzer.sqlite") as db:
         row = db.execute("SELECT rating, comment, question, route, citations FROM feedback ORDER BY id DESC").fetchone()
     assert row[0] == "down" and row[1] == "Mantelzorgverlof ontbreekt in het antwoord"
     assert row[2] == "Voor welke verlofregelingen lobbyt de vereniging?" and row[3] == "answer"
@@ -146,7 +146,7 @@ def test_clearing_the_chat_forgets_the_conversation(page, app_server):
     ask(page, "Hoeveel leden heeft de Wethoudersvereniging?", ".wijzer-source")
     page.locator("#chat button[aria-label='Dislike']").last.click()
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('opgeslagen')", timeout=20000)
-    with sqlite3.connect(data / "feedback.sqlite") as db:
+    with sqlite3.connect(data / "wijzer.sqlite") as db:
         question = db.execute("SELECT question FROM feedback ORDER BY id DESC").fetchone()[0]
     assert question == "Hoeveel leden heeft de Wethoudersvereniging?"
 

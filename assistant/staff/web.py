@@ -34,7 +34,7 @@ from assistant.staff.audit import AuditLog
 from assistant.staff.documents import KINDS, SUFFIXES, Documents
 from assistant.staff.drafts import EDITABLE, STATUSES, STEPS, TOPICS, Drafts, Filters, sources_of
 from assistant.staff.export import docx_bytes, email_text, source_lines, where
-from assistant.staff.overview import overview, plot_svg
+from assistant.staff.overview import overview, plot_png
 from assistant.usage import Usage
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "wijzer_staff"
 LOGIN_CSRF_COOKIE = "wijzer_login_csrf"
-# What a staff page may load: itself only. Plots are inline SVG, scripts and styles are files of ours.
+# What a staff page may load: itself only. Plots are data: images, scripts and styles are files of ours.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -375,7 +375,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/overview")
     def overview_page(request: Request, ws: Ws, account: Staff) -> HTMLResponse:
         data = overview(ws.db, ws.usage, ws.drafts, settings.timezone)
-        plot = plot_svg(data, ws.texts["routes"], ws.texts["plot_title"]) if data.days else ""
+        plot = plot_png(data, ws.texts["routes"], ws.texts["plot_title"]) if data.days else ""
         reasons = sorted({r for counts in data.reasons.values() for r in counts})
         return render(request, ws, "overview.html", data=data, plot=plot, reasons=reasons, statuses=STATUSES)
 
