@@ -87,9 +87,13 @@ class Database:
 
     def carry_over_feedback(self, path: Path) -> int:
         """Copy feedback.sqlite of an earlier version into the database, then rename it so it is read once."""
-        if not path.exists():
-            return 0
-        with closing(sqlite3.connect(path)) as old:
+        claimed = path.with_name(path.name + ".carrying-over")
+        try:  # a rename is atomic: of replicas starting together, one carries the file over
+            path.rename(claimed)
+        except FileNotFoundError:
+            if not claimed.exists():  # (left by a start that stopped half-way: carried over now)
+                return 0
+        with closing(sqlite3.connect(claimed)) as old:
             old.row_factory = sqlite3.Row
             rows = old.execute("SELECT * FROM feedback ORDER BY id").fetchall()
         with self.session() as session:
@@ -98,7 +102,7 @@ class Database:
                     created_at=datetime.fromtimestamp(row["created_at"], UTC).replace(tzinfo=None),
                     rating=row["rating"], comment=row["comment"], question=row["question"], answer=row["answer"],
                     route=row["route"], reason=row["reason"], citations=row["citations"] or json.dumps([])))
-        path.rename(path.with_name(path.name + ".carried-over"))
+        claimed.rename(path.with_name(path.name + ".carried-over"))
         log.info("carried %d feedback rows over from %s into the database", len(rows), path)
         return len(rows)
 

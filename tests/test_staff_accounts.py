@@ -105,3 +105,33 @@ def test_the_user_commands(database_url, tmp_path):
     assert failed.returncode == 1 and "no such user" in failed.stderr
     accounts = Accounts(Database(database_url))
     assert accounts.login("carla", PASSWORD, "127.0.0.1")[1].is_admin
+
+
+def test_user_add_asks_the_password_on_the_terminal(tmp_path):
+    """Without --password-stdin the password is typed at a real terminal (a pseudo-terminal here), twice."""
+    import pty
+
+    env = {**os.environ, "WIJZER_DATA_DIR": str(tmp_path / "data")}
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: `wijzer user add` with the pseudo-terminal as its controlling terminal
+        os.execve(venv_bin("wijzer"), [venv_bin("wijzer"), "user", "add", "erik", "--role", "staff"], env)
+    seen = b""
+    for answer in (PASSWORD, PASSWORD):
+        while b"password" not in seen.lower():
+            seen += os.read(terminal, 1024)
+        seen = b""
+        os.write(terminal, answer.encode() + b"\n")
+    output = b""
+    try:
+        while True:
+            chunk = os.read(terminal, 1024)
+            if not chunk:
+                break
+            output += chunk
+    except OSError:  # the child closed the terminal
+        pass
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, output
+    assert PASSWORD.encode() not in output  # not echoed
+    db = Database(f"sqlite:///{tmp_path / 'data' / 'wijzer.sqlite'}")
+    assert Accounts(db).login("erik", PASSWORD, "127.0.0.1")[1].name == "erik"

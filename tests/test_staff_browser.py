@@ -56,6 +56,10 @@ def test_login_draft_edit_approve_export(browser, app_server, tmp_path):
     page = context.new_page()
 
     _log_in(page, base, "anna")
+    for path in ("/staff/documents", "/staff/feedback", "/staff/overview", "/staff/document?id=beleidsplan-2025-2030",
+                 "/staff/drafts"):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # nothing wider than a phone
     shot(page, "staff-1-drafts-390.png")
     page.get_by_label("Vraag van het lid").fill(QUESTION)
     page.get_by_label("Naam van het lid (optioneel)").fill("Els de Vries")

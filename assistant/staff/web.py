@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import yaml
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -96,6 +96,9 @@ def _workspace(request: Request) -> Workspace:
 
 
 Ws = Annotated[Workspace, Depends(_workspace)]
+# Form fields: handlers are plain functions (FastAPI runs them in its thread pool, off the event loop),
+# and a missing field is an empty one.
+FormText = Annotated[str, Form()]
 
 
 def staff(request: Request, ws: Ws) -> Account:
@@ -169,13 +172,13 @@ def build_router(settings: Settings) -> APIRouter:
         return response
 
     @router.post("/login")
-    async def login(request: Request, ws: Ws) -> Response:
-        form = await request.form()
+    def login(request: Request, ws: Ws, name: FormText = "", password: FormText = "", csrf: FormText = "",
+              next: FormText = "") -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        target = str(form.get("next", "")) if str(form.get("next", "")).startswith("/staff") else "/staff/drafts"
-        if not expected or not secrets.compare_digest(str(form.get("csrf", "")), expected):
+        target = next if next.startswith("/staff") else "/staff/drafts"
+        if not expected or not secrets.compare_digest(csrf, expected):
             return _back("/staff/login", error="csrf")
-        name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+        name = name.strip()
         address = request.client.host if request.client else "unknown"
         try:
             token, account = ws.accounts.login(name, password, address)
@@ -225,16 +228,15 @@ def build_router(settings: Settings) -> APIRouter:
                       error=error, limit=settings.max_question_chars)
 
     @router.post("/drafts")
-    async def create_draft(request: Request, ws: Ws, account: StaffPost) -> Response:
-        form = await request.form()
-        question = str(form.get("question", "")).strip()
+    def create_draft(ws: Ws, account: StaffPost, question: FormText = "", member_name: FormText = "",
+                     municipality: FormText = "") -> Response:
+        question = question.strip()
         if not question:
             return _back("/staff/drafts", error="question_empty")
         if len(question) > settings.max_question_chars:
             return _back("/staff/drafts", error="question_too_long")
         answer = ws.service.ask(question)
-        draft_id = ws.drafts.create(account, question, answer, str(form.get("member_name", ""))[:200],
-                                    str(form.get("municipality", ""))[:200])
+        draft_id = ws.drafts.create(account, question, answer, member_name[:200], municipality[:200])
         return _back(f"/staff/drafts/{draft_id}", "created")
 
     @router.get("/drafts/{draft_id}")
@@ -250,18 +252,16 @@ def build_router(settings: Settings) -> APIRouter:
                       editable=draft.status in EDITABLE, topics=TOPICS)
 
     @router.post("/drafts/{draft_id}/edit")
-    async def edit_draft(request: Request, ws: Ws, account: StaffPost, draft_id: int) -> Response:
-        form = await request.form()
-        keep = [int(n) for n in form.getlist("keep") if str(n).isdigit()]
-        changed = ws.drafts.edit(account, draft_id, str(form.get("answer", "")), keep=keep,
-                                 topic=str(form.get("topic", "")) or None)
+    def edit_draft(ws: Ws, account: StaffPost, draft_id: int, answer: FormText = "",
+                   keep: Annotated[list[str], Form()] = [], topic: FormText = "") -> Response:
+        changed = ws.drafts.edit(account, draft_id, answer, keep=[int(n) for n in keep if n.isdigit()],
+                                 topic=topic or None)
         return _back(f"/staff/drafts/{draft_id}", "saved" if changed else "unchanged")
 
     @router.post("/drafts/{draft_id}/sources")
-    async def add_source(request: Request, ws: Ws, account: StaffPost, draft_id: int) -> Response:
+    def add_source(ws: Ws, account: StaffPost, draft_id: int, chunk_id: FormText = "") -> Response:
         """Add a passage found in the documents as a source, quoted word for word (its first sentences)."""
-        form = await request.form()
-        chunk = next((c for c in ws.service.index.chunks() if c.chunk_id == form.get("chunk_id")), None)
+        chunk = next((c for c in ws.service.index.chunks() if c.chunk_id == chunk_id), None)
         if chunk is None:
             return _back(f"/staff/drafts/{draft_id}", error="document_not_found")
         quote_text = " ".join(s.text for s in split(chunk.text)[:3]).strip() or chunk.text[:400]
@@ -272,10 +272,8 @@ def build_router(settings: Settings) -> APIRouter:
         return _back(f"/staff/drafts/{draft_id}", "source_added")
 
     @router.post("/drafts/{draft_id}/step")
-    async def step_draft(request: Request, ws: Ws, account: StaffPost, draft_id: int) -> Response:
-        form = await request.form()
-        step = str(form.get("step", ""))
-        ws.drafts.step(account, draft_id, step, str(form.get("note", "")))
+    def step_draft(ws: Ws, account: StaffPost, draft_id: int, step: FormText = "", note: FormText = "") -> Response:
+        ws.drafts.step(account, draft_id, step, note)
         return _back(f"/staff/drafts/{draft_id}", step)
 
     @router.post("/drafts/{draft_id}/delete")
@@ -306,17 +304,14 @@ def build_router(settings: Settings) -> APIRouter:
                       kinds=KINDS, suffixes=SUFFIXES, limit=settings.max_upload_mb, uploads="uploads/")
 
     @router.post("/documents")
-    async def upload_document(request: Request, ws: Ws, account: StaffPost, tasks: BackgroundTasks) -> Response:
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or not getattr(upload, "filename", ""):
+    def upload_document(request: Request, ws: Ws, account: StaffPost, tasks: BackgroundTasks,
+                        file: Annotated[UploadFile | None, File()] = None, title: FormText = "", kind: FormText = "",
+                        date: FormText = "", replaces: FormText = "") -> Response:
+        if file is None or not file.filename:
             return _back("/staff/documents", error="upload_missing")
-        limit = settings.max_upload_mb * 1024 * 1024
-        data = await upload.read(limit + 1)
+        data = file.file.read(settings.max_upload_mb * 1024 * 1024 + 1)  # one byte over the limit is enough to know
         try:
-            job_id = ws.documents.upload(account, upload.filename, data, str(form.get("title", "")),
-                                         str(form.get("kind", "")), str(form.get("date", "")),
-                                         replaces=str(form.get("replaces", "")) or None)
+            job_id = ws.documents.upload(account, file.filename, data, title, kind, date, replaces=replaces or None)
         except Refused as exc:
             return render(request, ws, "documents.html", status_code=422, error=ws.refusal(exc),
                           documents=ws.service.index.documents(), jobs=ws.documents.jobs(), kinds=KINDS,
@@ -342,9 +337,8 @@ def build_router(settings: Settings) -> APIRouter:
                       limit=settings.max_upload_mb)
 
     @router.post("/documents/remove")
-    async def remove_document(request: Request, ws: Ws, account: StaffPost) -> Response:
-        form = await request.form()
-        ws.documents.remove(account, str(form.get("doc_id", "")))
+    def remove_document(ws: Ws, account: StaffPost, doc_id: FormText = "") -> Response:
+        ws.documents.remove(account, doc_id)
         return _back("/staff/documents", "removed")
 
     # -- feedback -----------------------------------------------------------------------------------
