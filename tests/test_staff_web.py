@@ -207,7 +207,8 @@ def test_a_deleted_draft_is_gone(server):
     anna = login(base, "anna")
     draft_id = new_draft(anna)
     assert anna.post(f"/staff/drafts/{draft_id}/delete", data={"csrf": anna.csrf}).status_code == 303
-    assert anna.get(f"/staff/drafts/{draft_id}").status_code == 404
+    gone = anna.get(f"/staff/drafts/{draft_id}")
+    assert gone.status_code == 404 and "bestaat niet (meer)" in gone.text and "Uitloggen" in gone.text
 
 
 # -- documents ----------------------------------------------------------------------------------------
@@ -314,10 +315,10 @@ def test_overview_counts_questions_without_keeping_them(server):
 def test_the_audit_log_shows_actions_to_admins_only(server):
     base, _, _ = server
     anna = login(base, "anna")
-    new_draft(anna)
+    anna.get(f"/staff/drafts/{new_draft(anna)}")
     assert anna.get("/staff/audit").status_code == 403
     page = login(base, "carla").get("/staff/audit", params={"user": "anna"}).text
-    assert "draft.create" in page and "login" in page
+    assert "draft.create" in page and "draft.view" in page and "login" in page
 
 
 @pytest.fixture(scope="module")

@@ -147,12 +147,16 @@ def _cookie_secure(settings: Settings, request: Request) -> bool:
     return settings.cookie_secure if settings.cookie_secure is not None else request.url.scheme == "https"
 
 
-def build_router(settings: Settings) -> APIRouter:
+def _pages(settings: Settings) -> Jinja2Templates:
     pages = Jinja2Templates(directory=HERE / "templates")
     zone = ZoneInfo(settings.timezone)
     pages.env.filters["local"] = lambda dt: (dt.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime("%d-%m-%Y %H:%M")
                                              if dt else "")
     pages.env.globals.update(where=where)
+    return pages
+
+
+def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
     router = APIRouter(prefix="/staff", include_in_schema=False)
 
     def render(request: Request, ws: Workspace, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -242,6 +246,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/drafts/{draft_id}")
     def draft_page(request: Request, ws: Ws, account: Staff, draft_id: int, zoek: str = "") -> HTMLResponse:
         draft = ws.drafts.get(draft_id)
+        ws.audit.add(account.name, "draft.view", f"draft {draft_id}")  # who read a member's question
         found = []
         if zoek.strip():
             from assistant.retrieval import retrieve
@@ -387,7 +392,9 @@ def build_router(settings: Settings) -> APIRouter:
 
 def install(app, settings: Settings) -> None:
     """Mount the workspace on the app: its routes, its style sheet, its error pages and security headers."""
-    app.include_router(build_router(settings))
+    pages = _pages(settings)
+    app.state.staff_pages = pages
+    app.include_router(build_router(settings, pages))
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
 
     @app.exception_handler(NotSignedIn)
@@ -408,6 +415,10 @@ def install(app, settings: Settings) -> None:
         back = request.headers.get("referer", "") if request.method == "POST" else ""
         if back.startswith(str(request.base_url)) and "/staff/" in back:
             return _back(back.split("?")[0].removeprefix(str(request.base_url).rstrip("/")), error=exc.code)
+        if request.method == "GET":
+            return request.app.state.staff_pages.TemplateResponse(
+                request, "error.html", {"account": getattr(request.state, "account", None), "t": ws.texts,
+                                        "notice": "", "error": ws.refusal(exc)}, status_code=status)
         return PlainTextResponse(ws.refusal(exc), status_code=status)
 
     @app.middleware("http")
