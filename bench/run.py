@@ -1,4 +1,4 @@
-"""Benchmarks: cold and unchanged ingest, serve start-up, /api/ask latency, retrieval quality.
+"""Benchmarks: cold and unchanged ingest, serve start-up, /api/ask latency, retrieval quality, the workspace.
 
 Prints figures and ratios against a baseline measured in the same run: cold ingest with sentence
 embeddings against chunks alone, unchanged re-ingest against cold ingest, and hybrid retrieval against
@@ -104,9 +104,46 @@ def bench_serve(data: Path, questions: list[str]) -> None:
         print(f"wijzer serve ready: {ready:.1f} s")
         print(f"/api/ask over {len(latencies)} questions: p50 {percentile(latencies, 50):.0f} ms, "
               f"p95 {percentile(latencies, 95):.0f} ms, max {max(latencies):.0f} ms")
+        bench_staff(base, env, wijzer, questions[:20])
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def bench_staff(base: str, env: dict, wijzer: str, questions: list[str]) -> None:
+    """The bureau's workspace: a login (argon2 on purpose costs time), drafting an answer (ask + database
+    writes) and opening a draft. Baseline: /api/ask on the same questions, just before (both with the
+    question embeddings already cached by the serve benchmark)."""
+    import re
+
+    password = "bench-wachtwoord-lang"
+    subprocess.run([wijzer, "user", "add", "bench", "--password-stdin"], input=password + "\n", text=True, env=env,
+                   check=True, capture_output=True)
+    with httpx.Client(base_url=base, timeout=30) as client:
+        t = time.perf_counter()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/staff/login").text).group(1)
+        client.post("/staff/login", data={"csrf": csrf, "name": "bench", "password": password})
+        login_ms = (time.perf_counter() - t) * 1000
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/staff/drafts").text).group(1)
+        drafting, opening, asking = [], [], []
+        for question in questions:
+            t = time.perf_counter()
+            client.post("/api/ask", json={"question": question}).raise_for_status()
+            asking.append((time.perf_counter() - t) * 1000)
+        for question in questions:
+            t = time.perf_counter()
+            r = client.post("/staff/drafts", data={"csrf": csrf, "question": question})
+            drafting.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            client.get(r.headers["location"]).raise_for_status()
+            opening.append((time.perf_counter() - t) * 1000)
+    ask_p50 = percentile(asking, 50)
+    print("\n== bureau workspace (baseline: /api/ask on the same questions, same run)")
+    print(f"login (page + argon2 check): {login_ms:.0f} ms")
+    print(f"/api/ask baseline over {len(asking)} questions: p50 {ask_p50:.0f} ms")
+    print(f"draft an answer over {len(drafting)} questions: p50 {percentile(drafting, 50):.0f} ms, "
+          f"p95 {percentile(drafting, 95):.0f} ms ({percentile(drafting, 50) / ask_p50:.2f}x /api/ask p50)")
+    print(f"open a draft: p50 {percentile(opening, 50):.0f} ms, p95 {percentile(opening, 95):.0f} ms")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Callable
 
 from tqdm import tqdm
 
+from assistant.config import Settings
 from assistant.errors import IngestError
 from assistant.index import Index
 from assistant.ledger import LedgerEntry
@@ -91,7 +92,7 @@ def _chunks(path: Path, info: DocumentInfo, version: str, chunk_chars: int) -> l
 UPLOADS = "uploads/"  # the source prefix of documents uploaded in the bureau's workspace
 
 
-def roots(settings) -> dict[Path, str]:
+def roots(settings: Settings) -> dict[Path, str]:
     """The folders documents come from, with the prefix their sources get: corpus/ and the uploads."""
     return {settings.corpus_dir: "", settings.uploads_dir: UPLOADS}
 

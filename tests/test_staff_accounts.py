@@ -46,7 +46,7 @@ def test_a_session_expires(accounts):
     assert accounts.account(token) is None
 
 
-@pytest.mark.parametrize("name, password", [("anna", "verkeerd wachtwoord"), ("niemand", PASSWORD)])
+@pytest.mark.parametrize("name, password", [("anna", "verkeerd wachtwoord"), ("niemand", PASSWORD), ("x" * 5000, PASSWORD)])
 def test_wrong_name_or_password_is_refused(accounts, name, password):
     with pytest.raises(Refused, match="login_failed"):
         accounts.login(name, password, "10.0.0.1")

@@ -341,3 +341,12 @@ def test_the_chat_behind_a_shared_token(locked_server):
         assert browser.get("/").status_code == 200  # the cookie opens the chat from now on
     assert httpx.get(f"{base}/health").status_code == 200
     assert httpx.get(f"{base}/staff/login").status_code == 200  # the workspace has its own logins
+
+
+@pytest.mark.parametrize("question, words", [("   ", "Plak eerst de vraag"), ("x" * 2001, "maximaal 2000 tekens")])
+def test_an_empty_or_too_long_question_gets_a_dutch_message(server, question, words):
+    base, _, _ = server
+    anna = login(base, "anna")
+    r = anna.post("/staff/drafts", data={"csrf": anna.csrf, "question": question})
+    assert r.status_code == 303
+    assert words in anna.get(r.headers["location"]).text

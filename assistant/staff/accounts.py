@@ -103,6 +103,7 @@ class Accounts:
 
     def login(self, name: str, password: str, address: str) -> tuple[str, Account]:
         """A new session token for a right name and password; Refused otherwise."""
+        name, address = name[:80], address[:100]  # no account has a longer name; keys stay within their columns
         wait = self.wait_seconds(name, address)
         if wait > 0:
             raise Refused("login_throttled", f"{name} from {address}", seconds=wait)

@@ -12,7 +12,7 @@ from assistant.tables import AuditEntry
 def record(session: Session, user: str, action: str, target: str = "", detail: str = "") -> None:
     """Add an entry inside the caller's unit of work, so the action and its entry commit together.
     Never put a member's name or a question in `detail`: a deleted draft must leave nothing behind."""
-    session.add(AuditEntry(user_name=user, action=action, target=target[:200], detail=detail[:500]))
+    session.add(AuditEntry(user_name=user[:80], action=action[:60], target=target[:200], detail=detail[:500]))
 
 
 class AuditLog:

@@ -27,6 +27,7 @@ from assistant.database import Database
 from assistant.errors import Refused
 from assistant.feedback import FeedbackStore
 from assistant.models import Citation
+from assistant.retrieval import retrieve
 from assistant.service import Service
 from assistant.sentences import split
 from assistant.staff.accounts import Account, Accounts
@@ -137,6 +138,13 @@ Admin = Annotated[Account, Depends(admin)]
 GUARDS = (staff, checked, admin, checked_admin)
 
 
+class _Blank(dict):
+    """Values for a message's {placeholders}; one that a redirect cannot carry is left empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def _back(url: str, notice: str = "", error: str = "") -> RedirectResponse:
     params = {k: v for k, v in (("melding", notice), ("fout", error)) if v}
     joiner = "&" if "?" in url else "?"
@@ -162,7 +170,8 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
     def render(request: Request, ws: Workspace, template: str, status_code: int = 200, **context) -> HTMLResponse:
         account = getattr(request.state, "account", None)
         notice = ws.texts["notice"].get(request.query_params.get("melding", ""), "")
-        error = ws.texts["refused"].get(request.query_params.get("fout", ""), "") or context.pop("error", "")
+        error = ws.texts["refused"].get(request.query_params.get("fout", ""), "").format_map(
+            _Blank(limit=settings.max_question_chars)) or context.pop("error", "")
         return pages.TemplateResponse(request, template, {"account": account, "t": ws.texts, "notice": notice,
                                                           "error": error, **context}, status_code=status_code)
 
@@ -249,8 +258,6 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         ws.audit.add(account.name, "draft.view", f"draft {draft_id}")  # who read a member's question
         found = []
         if zoek.strip():
-            from assistant.retrieval import retrieve
-
             found = retrieve(ws.service.index, zoek.strip()[: settings.max_question_chars], settings).passages
         return render(request, ws, "draft.html", draft=draft, sources=sources_of(draft), found=found, zoek=zoek,
                       steps=[s for s, (source, _) in STEPS.items() if source == draft.status],
