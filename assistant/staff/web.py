@@ -170,8 +170,9 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
     def render(request: Request, ws: Workspace, template: str, status_code: int = 200, **context) -> HTMLResponse:
         account = getattr(request.state, "account", None)
         notice = ws.texts["notice"].get(request.query_params.get("melding", ""), "")
+        given = context.pop("error", "")
         error = ws.texts["refused"].get(request.query_params.get("fout", ""), "").format_map(
-            _Blank(limit=settings.max_question_chars)) or context.pop("error", "")
+            _Blank(limit=settings.max_question_chars)) or given
         return pages.TemplateResponse(request, template, {"account": account, "t": ws.texts, "notice": notice,
                                                           "error": error, **context}, status_code=status_code)
 
