@@ -37,7 +37,7 @@ from assistant.retrieval import retrieve
 from assistant.service import Service
 
 EVAL = Path(__file__).resolve().parent
-HELD_OUT = {"questions.yaml": {"heldout", "heldout_users", "heldout_users2"}, "routing.yaml": {"heldout6"}}
+HELD_OUT = {"questions.yaml": {"heldout", "heldout_users", "heldout_users2", "heldout_users3"}, "routing.yaml": {"heldout6"}}
 
 
 @dataclass(frozen=True)
