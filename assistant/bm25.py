@@ -53,9 +53,11 @@ class Tokenizer:
 class BM25Index:
     """An in-memory BM25 index over a fixed list of texts, rebuilt when the documents change."""
 
-    def __init__(self, texts: list[str], tokenizer: Tokenizer, boilerplate: frozenset[str] = frozenset()):
+    def __init__(self, texts: list[str], tokenizer: Tokenizer, boilerplate: frozenset[str] = frozenset(),
+                 glossary: dict[str, list[str]] | None = None):
         self._tokenize = tokenizer
         self.boilerplate = boilerplate  # sentences that stand in several documents alike
+        self._glossary = glossary or {}  # English word -> the Dutch words the documents use for it
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
@@ -89,11 +91,15 @@ class BM25Index:
 
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
-        stem ('vervangt' -> 'vervang'), and a word the corpus lacks in every form replaced by the commonest
-        corpus word one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
+        stem ('vervangt' -> 'vervang'), an English word the corpus lacks by the Dutch words of the glossary
+        ('leave' -> 'verlof'), and a word the corpus lacks in every form replaced by the commonest corpus word
+        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
+            if known is None and word in self._glossary:  # an English word: the Dutch words of the documents
+                terms += self._tokenize(" ".join(self._glossary[word]))
+                continue
             if known is None and len(word) >= 5:
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
                 if near:  # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+import yaml
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -26,6 +28,7 @@ from assistant.sentences import split
 log = logging.getLogger(__name__)
 
 _MODEL_KEY = "embedding_model"
+GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"  # English words -> the documents' Dutch ones
 SENTENCE_WORDS = 14
 
 
@@ -80,6 +83,7 @@ class Index:
         self._client = _client(settings)
         self._store = self._open_store()
         self._tokenizer = Tokenizer()
+        self._glossary = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or {}
         self._lock = threading.Lock()
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
@@ -210,7 +214,8 @@ class Index:
             self._served = {c.chunk_id: c for c in chunks}
             self._filter = self._version_filter(entries)
             sentences = {c.chunk_id: split(c.text, c.section) for c in chunks}
-            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences))
+            self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences),
+                                   self._glossary)
             self._sentence_vectors = self._load_sentence_vectors(entries)
             self._quotable = frozenset(cid for cid, found in sentences.items() if found)
             self._loaded_generation = generation

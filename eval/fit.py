@@ -37,7 +37,8 @@ from assistant.retrieval import retrieve
 from assistant.service import Service
 
 EVAL = Path(__file__).resolve().parent
-HELD_OUT = {"questions.yaml": {"heldout", "heldout_users", "heldout_users2", "heldout_users3"}, "routing.yaml": {"heldout6"}}
+# heldout_users and heldout_users2 were measured, their mistakes read, and are tuning sets now: they train.
+HELD_OUT = {"questions.yaml": {"heldout", "heldout_users3"}, "routing.yaml": {"heldout6"}}
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ from assistant.sentences import Sentence, split
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 
 # What kind of answer a question asks for, and how a sentence that holds one looks: 'hoe lang' wants a
-# duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number.
+# duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number, 'wie' a name,
+# an address, e-mail address or telephone number one.
 _AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_NAME = r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,}"
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
      rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
@@ -36,6 +38,12 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     (r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
      rf"\d|\b({NUMBER_WORDS})\b"),
     (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
+    # 'wie' wants a person: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van Gool').
+    (r"\b(wie|who)\b", _NAME),
+    (r"\b(adres|postadres|bezoekadres|afleveradres|address|waar zit|waar zitten|where is)\b",
+     r"\b\d{4}\s?[A-Z]{2}\b|\bPostbus\b"),
+    (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
+    (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
 ))
 
 
