@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.language import SENTENCE_END
 
 # Bump when split() changes: sentence vectors are stored by position, so every document is embedded anew.
-SPLIT_VERSION = "2"
+SPLIT_VERSION = "3"
 
 _DIGIT = re.compile(r"\d")
 # Sections that list where a text comes from or who took part: they name sources, they never answer.
@@ -24,6 +24,7 @@ class Sentence:
     heading: str  # the heading it stands under ('' when none)
     label: str = ""  # for an item of a labelled table row, that label ('Lef')
     is_question: bool = False  # the text asks rather than tells ('Maar wat zijn de rode draden in de 344 akkoorden?')
+    stacked: bool = False  # a line of a stack of headings (a title page): it belongs with the lines beside it
 
 
 def is_reference_heading(heading: str) -> bool:
@@ -32,16 +33,25 @@ def is_reference_heading(heading: str) -> bool:
 
 def split(text: str, section: str | None = None) -> list[Sentence]:
     """The quotable sentences of a chunk in reading order: headings, questions in the text, fragments of a
-    few words and whatever stands under a source list (Bronnen) are left out. `section` is the chunk's
+    few words and whatever stands under a source list (Bronnen) are left out; the lines of a stack of
+    headings without text between them (a title page, a colophon) are quoted as items. `section` is the chunk's
     heading path, for a chunk that starts under a heading it does not repeat. A table's header row
     ('Welke waarden hebben prioriteit? | Wat kunnen wethouders doen?') heads the rows below it."""
     out: list[Sentence] = []
     heading = (section or "").split(" › ")[-1].strip()
     label = ""
-    for line in text.split("\n"):
-        line = line.strip()
+    lines = [line.strip() for line in text.split("\n")]
+    for i, line in enumerate(lines):
         if line.startswith("#"):
-            heading, label = line.lstrip("#").strip(), ""  # a heading names a passage; it does not answer
+            title = line.lstrip("#").strip()
+            if i + 1 < len(lines) and lines[i + 1].startswith("#"):
+                # A heading with no text under it, in a stack of them: a title page or colophon line ('Axel
+                # Boomgaars', 'Voorzitter Wethoudersvereniging'). It says something, so it is quoted as an item
+                # under the heading before the stack; the stack's last line heads the text that follows.
+                if len(title.split()) >= 2 and not is_reference_heading(heading):
+                    out.append(Sentence(title, True, heading, stacked=True))
+                continue
+            heading, label = title, ""  # a heading names a passage; it does not answer
             continue
         if is_reference_heading(heading):
             continue

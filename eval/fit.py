@@ -37,8 +37,10 @@ from assistant.retrieval import retrieve
 from assistant.service import Service
 
 EVAL = Path(__file__).resolve().parent
-# heldout_users and heldout_users2 were measured, their mistakes read, and are tuning sets now: they train.
-HELD_OUT = {"questions.yaml": {"heldout", "heldout_users3"}, "routing.yaml": {"heldout6"}}
+# heldout_users and heldout_users2 are tuning sets now (their mistakes were read), but they stay out of the
+# fit: trained on, they made the answers worse on questions outside it (external 40 -> 35 of 48), so they
+# serve as out-of-sample checks of each change instead.
+HELD_OUT = {"questions.yaml": {"heldout", "heldout_users", "heldout_users2", "heldout_users3"}, "routing.yaml": {"heldout6"}}
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,13 @@ def test_number_words_count_as_numbers_but_the_article_does_not():
     for text in ("negenendertig waarden", "zestien weken", "twee termijnen", "80 procent", "de helft"):
         assert NUMBER.search(text), text
     assert not NUMBER.search("een boek over de vereniging")
+
+
+def test_a_stack_of_headings_without_text_is_quoted_as_items():
+    text = ("## Axel Boomgaars\n## Voorzitter Wethoudersvereniging\n## Jeroen van Gool\n## Directeur Wethoudersvereniging\n"
+            "## Beleidsplan 2025-2030\nNederland staat wereldwijd bekend als een van de best bestuurde landen.")
+    found = split(text, "Voorwoord")
+    assert [s.text for s in found if s.is_item] == ["Axel Boomgaars", "Voorzitter Wethoudersvereniging",
+                                                   "Jeroen van Gool", "Directeur Wethoudersvereniging"]
+    assert found[-1].heading == "Beleidsplan 2025-2030" and not found[-1].is_item
+    assert all(s.heading == "Voorwoord" and s.stacked for s in found if s.is_item)

@@ -178,15 +178,21 @@ class ExtractiveGenerator:
         return draft
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
-        """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, and
-        a chosen list item brings the items beside it under the same heading that fit as well (all the
-        don'ts, not the first two)."""
+        """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, a
+        chosen list item brings the items beside it under the same heading that fit as well (all the
+        don'ts, not the first two), and a title-page line the lines right beside it ('Jeroen van Gool',
+        'Directeur Wethoudersvereniging')."""
         keep = list(chosen)
 
         def room(passage: int) -> bool:
-            return len([k for k in keep if k.passage == passage and k.is_item]) < self.max_items
+            return len([k for k in keep if k.passage == passage and k.is_item and not k.sentence.stacked]) < self.max_items
 
-        for sentence in chosen:
+        for sentence in list(chosen):
+            if sentence.sentence.stacked:  # a title-page line: the name and the role beside it belong together
+                for line in found:
+                    if (line.passage == sentence.passage and line.sentence.stacked
+                            and abs(line.position - sentence.position) == 1 and line not in keep):
+                        keep.append(line)
             if sentence.text.endswith(":"):
                 items = [c for c in found if c.passage == sentence.passage and c.position > sentence.position]
                 for item in items:
@@ -194,9 +200,9 @@ class ExtractiveGenerator:
                         break
                     if item not in keep:
                         keep.append(item)
-            elif sentence.is_item and sentence.sentence.heading:
+            elif sentence.is_item and sentence.sentence.heading and not sentence.sentence.stacked:
                 for item in found:
-                    if (item.passage == sentence.passage and item.is_item
+                    if (item.passage == sentence.passage and item.is_item and not item.sentence.stacked
                             and item.sentence.heading == sentence.sentence.heading
                             and item.score >= good_enough and item not in keep and room(sentence.passage)):
                         keep.append(item)
