@@ -18,7 +18,7 @@ from assistant.retrieval import Retrieval
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
 FEATURES = ("dense", "dense_gap", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
-            "personal", "terms")
+            "personal", "terms", "kind")
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
@@ -43,6 +43,8 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         "english": float(is_english(question)),
         "personal": float(personal),
         "terms": math.log1p(len(weights)),
+        # Asked for a number, name, date or address: whether the answer holds one (+1) or not (-1).
+        "kind": draft.kind,
     }
 
 

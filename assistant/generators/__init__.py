@@ -21,6 +21,9 @@ class Draft:
     support: float = 0.0  # share of the question's weighted terms found in the chosen sentences
     meaning: float = 0.0  # highest similarity in meaning of a chosen sentence to the question
     confidence: float = 0.0  # the ranker's score of the best sentence
+    # The question asks for a number, date, name, address ... (1.0), and a chosen sentence holds one (1.0);
+    # -1.0: it asks for one and no chosen sentence holds it.
+    kind: float = 0.0
 
 
 class Generator(Protocol):

@@ -47,6 +47,11 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
 ))
 
 
+def asks_kind(question: str) -> bool:
+    """Whether the question asks for a duration, date, share, number, name, address or contact detail."""
+    return any(asked.search(question) for asked, _ in _ANSWER_KINDS)
+
+
 def holds_kind_asked(question: str, sentence: str) -> bool:
     """Whether the question asks for a duration, date, share or number, and the sentence holds one."""
     return any(asked.search(question) and held.search(sentence) for asked, held in _ANSWER_KINDS)
@@ -175,6 +180,8 @@ class ExtractiveGenerator:
         draft.support = max(c.features["lexical"] for c in chosen)
         draft.meaning = max(c.features["meaning"] for c in chosen)
         draft.confidence = best
+        if asks_kind(question):
+            draft.kind = 1.0 if any(c.features["number"] for c in chosen) else -1.0
         return draft
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
