@@ -77,10 +77,11 @@ class Service:
             return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
         # A question about the asker's own life is never declined for lack of domain words: a person
         # in trouble may not name the office; the bureau is the safer answer. Nor is one that names an
-        # acronym the documents use ('Waar staat VUCA voor?'), or whose answerability is above the cut that
-        # no labelled out-of-scope question reaches (fitted by `wijzer fit`).
+        # acronym or a long word the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or whose
+        # answerability is above the cut that no labelled out-of-scope question reaches (`wijzer fit`).
         if (not self.router.in_domain(question) and not self.router.personal(question)
                 and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
+                and not lexicon.knows_long_word(question)
                 and (not draft.text or self.answerability.may_decline(signals))):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
         return self._escalate(Decision(Route.escalate, "not_found"), None, question)
