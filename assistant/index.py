@@ -6,7 +6,9 @@ served documents changed, so the two can never disagree.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -64,14 +66,26 @@ def _chunk(chunk_id: str, meta: dict) -> Chunk:
     )
 
 
-def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int = 3) -> frozenset[str]:
+def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int = 3,
+                 alike: float = 0.6) -> frozenset[str]:
     """Sentences that stand alike in `documents` or more documents (a disclaimer, a 'last checked' line):
-    they say nothing about any one question."""
+    they say nothing about any one question. Alike: the same first three words and at least `alike` of
+    their words in common ('Voor uw eigen situatie: bel het bureau ...' and '... situatie: het bureau ...')."""
     seen: dict[str, set[str]] = {}
     for c in chunks:
         for sentence in sentences[c.chunk_id]:
             seen.setdefault(sentence.text, set()).add(c.doc.doc_id)
-    return frozenset(text for text, docs in seen.items() if len(docs) >= documents)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for text in seen:
+        groups.setdefault(tuple(text.lower().split()[:3]), []).append(text)
+    docs = {text: set(found) for text, found in seen.items()}
+    for texts in groups.values():
+        words = {t: set(re.findall(r"\w+", t.lower())) for t in texts}
+        for a, b in itertools.combinations(texts, 2):
+            if len(words[a] & words[b]) >= alike * len(words[a] | words[b]):
+                docs[a] |= seen[b]
+                docs[b] |= seen[a]
+    return frozenset(text for text, found in docs.items() if len(found) >= documents)
 
 
 class Index:

@@ -54,6 +54,11 @@ def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
         assert line not in answer.answer.split("_Dit is algemene informatie")[0]
 
 
+def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(service):
+    answer = service.ask("Ik lig in het ziekenhuis en kan zelf niks regelen. Mag iemand anders verlof voor mij aanvragen?")
+    assert "Voor uw eigen situatie" not in answer.answer
+
+
 def test_a_typo_still_finds_what_it_meant(service):
     answer = service.ask("hoeveel leeden heeft de wethouders verenigng")
     assert answer.route is Route.answer and "1.100" in answer.answer
