@@ -64,6 +64,11 @@ class Answerability:
     def answers(self, values: dict[str, float]) -> bool:
         return self.model.decide(values)
 
+    def worth_showing(self, values: dict[str, float]) -> bool:
+        """Below the threshold, but likely enough to answer that the passages are shown under a caveat,
+        beside the bureau's contact (the cut `caveat_from` is fitted by `wijzer fit`)."""
+        return self.model.probability(values) >= float(self.model.params.get("caveat_from", 1.0))
+
     def may_decline(self, values: dict[str, float]) -> bool:
         """Whether the documents are so far from the question that it may be out of scope."""
         return self.model.probability(values) < float(self.model.params.get("decline_below", 0.05))

@@ -84,7 +84,9 @@ class Service:
                 and not lexicon.knows_long_word(question)
                 and (not draft.text or self.answerability.may_decline(signals))):
             return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
-        return self._escalate(Decision(Route.escalate, "not_found"), None, question)
+        # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
+        shown = draft if draft.text and self.answerability.worth_showing(signals) else None
+        return self._escalate(Decision(Route.escalate, "not_found"), shown, question)
 
     def is_night(self, question: str) -> bool:
         """Asked at night, or about the night ('Het is midden in de nacht en ...')."""
@@ -100,7 +102,8 @@ class Service:
             parts.append(self.templates.render("safety_112"))
         parts.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
         if draft is not None:
-            parts.append(self.templates.render("answer_intro") + "\n\n" + draft.text)
+            intro = "not_sure_intro" if decision.reason == "not_found" else "answer_intro"
+            parts.append(self.templates.render(intro) + "\n\n" + draft.text)
         if (decision.urgent or decision.reason in _NIGHT_REASONS) and self.is_night(question):
             parts.append(self.templates.render("night"))
         parts.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))

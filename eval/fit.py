@@ -338,8 +338,12 @@ def fit(service: Service, out_dir: Path | None = None) -> dict:
     service.generator = ExtractiveGenerator(ranker=ranker, **selection)
     answerability, scores = fit_answerability(service, questions)
     cut, scores["out_of_scope_probabilities"] = decline_cut(service, answerability.probability)
+    caveat = choose_threshold(scores["curve"], {"sent_away": scores["costs"]["sent_away"],
+                                                "wrong_answer": scores["costs"]["shown_with_caveat"]})
+    scores["caveat"] = caveat
     answerability = LogisticModel(answerability.features, answerability.mean, answerability.scale, answerability.coef,
-                                  answerability.intercept, answerability.threshold, params={"decline_below": cut})
+                                  answerability.intercept, answerability.threshold,
+                                  params={"decline_below": cut, "caveat_from": min(caveat["threshold"], answerability.threshold)})
     answerability_path = out_dir / ANSWERABILITY_PATH.name if out_dir else ANSWERABILITY_PATH
     answerability.dump(answerability_path, fitted=created, scores=scores)
     return {"ranker": ranker_scores, "ranker_path": str(ranker_path), "answerability": scores,
@@ -368,6 +372,8 @@ def summary(result: dict) -> str:
         "  reliability (cross-validated): " + ", ".join(f"{b['bin']}: p {b['mean_p']:.2f} vs {b['answerable']:.2f} (n={b['n']})"
                                                       for b in a["reliability"]),
         "  weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(model.features, model.coef)),
+        f"  passages shown under a caveat from {model.params['caveat_from']:.3f} (cost of doing so "
+        f"{a['costs']['shown_with_caveat']}): {a['caveat']['sent_away']} answerable questions still sent away without them",
         f"  out of scope: declined only below {model.params['decline_below']:.2f} (labelled out-of-scope questions "
         f"reach at most {max(a['out_of_scope_probabilities'], default=0):.2f})",
         f"  written to {result['answerability_path']}",

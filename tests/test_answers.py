@@ -59,6 +59,20 @@ def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(s
     assert "Voor uw eigen situatie" not in answer.answer
 
 
+def test_when_unsure_the_bureau_comes_first_with_what_the_documents_say(service):
+    """Between the fitted cuts the documents may answer: the wethouder is sent to the bureau, and shown the
+    passages under a caveat; below them, nothing is shown."""
+    answers = [service.ask(q) for q in ("Naar welk adres stuur ik een pakketje voor het bureau?",
+                                        "Ik woon net over de gemeentegrens. Kan ik toch wethouder worden?",
+                                        "Is het ondersteuningsteam ook 's nachts of in het weekend bereikbaar?")]
+    shown = [a for a in answers if a.reason == "not_found" and a.citations]
+    assert shown, "no question fell between the two cuts"
+    for answer in shown:
+        assert answer.route is Route.escalate and answer.contact is not None
+        assert "Misschien helpt dit u verder" in answer.answer and "[1]" in answer.answer
+        assert answer.answer.index("geen betrouwbaar antwoord") < answer.answer.index("Misschien helpt")
+
+
 def test_a_typo_still_finds_what_it_meant(service):
     answer = service.ask("hoeveel leeden heeft de wethouders verenigng")
     assert answer.route is Route.answer and "1.100" in answer.answer
