@@ -57,6 +57,12 @@ class Service:
         query = standalone(question, history)
         follow_up = query != question
         decision = self.router.classify(question, in_context=query)
+        lexicon = self.index.lexicon()
+        if (decision is not None and decision.reason == "out_of_scope"
+                and (lexicon.knows_long_word(question) or lexicon.knows_acronym(question))):
+            # It looks out of scope ('met vakantie'), but speaks the documents' own words ('pensioenopbouw',
+            # 'vakantietoelage'): the documents decide, and at worst the bureau does. Injections stay declined.
+            decision = None
         if decision is not None and decision.route is Route.decline:
             return Answer(answer=self.templates.render(f"decline_{decision.reason}"), route=Route.decline,
                           reason=decision.reason)
@@ -64,7 +70,6 @@ class Service:
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
-        lexicon = self.index.lexicon()
         draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None,
                                         query_vector=found.query_vector)
 

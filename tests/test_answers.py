@@ -73,6 +73,12 @@ def test_when_unsure_the_bureau_comes_first_with_what_the_documents_say(service)
         assert answer.answer.index("geen betrouwbaar antwoord") < answer.answer.index("Misschien helpt")
 
 
+@pytest.mark.parametrize("question", ["Wordt mijn pensioenopbouw geregeld als ik met vakantie ga?",
+                                      "Telt de vakantietoelage mee bij de berekening van mijn geld?"])
+def test_a_question_in_the_documents_own_words_is_not_declined_as_out_of_scope(service, question):
+    assert service.ask(question).route is not Route.decline
+
+
 def test_a_typo_still_finds_what_it_meant(service):
     answer = service.ask("hoeveel leeden heeft de wethouders verenigng")
     assert answer.route is Route.answer and "1.100" in answer.answer
