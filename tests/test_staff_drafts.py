@@ -12,7 +12,7 @@ import yaml
 from docx import Document
 from sqlalchemy import text
 
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.config import PROJECT_ROOT
 from assistant.database import Database
 from assistant.errors import Refused
 from assistant.staff.accounts import Accounts

@@ -92,6 +92,7 @@ class Accounts:
         since = utcnow() - self.window
         waits = []
         with self.db.session() as session:
+            session.execute(delete(LoginFailure).where(LoginFailure.at < since))  # only recent failures count
             for key, allowed in ((f"account:{name}", self.max_failures), (f"address:{address}", 4 * self.max_failures)):
                 count, last = session.execute(
                     select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.key == key, LoginFailure.at >= since)

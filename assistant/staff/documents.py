@@ -157,11 +157,8 @@ class Documents:
         self._write_manifest([e for e in self._manifest() if e["file"] != name])
         (self.folder / name).unlink(missing_ok=True)
         self.index.remove_document(doc_id)
-        self.db_audit(who, "document.remove", entry.source)
-
-    def db_audit(self, who: Account, action: str, target: str) -> None:
         with self.db.session() as session:
-            record(session, who.name, action, target)
+            record(session, who.name, "document.remove", entry.source)
 
     def chunks(self, doc_id: str) -> list[Chunk]:
         return sorted((c for c in self.index.chunks() if c.doc.doc_id == doc_id), key=lambda c: c.position)

@@ -34,7 +34,7 @@ from assistant.staff.accounts import Account, Accounts
 from assistant.staff.audit import AuditLog
 from assistant.staff.documents import KINDS, SUFFIXES, Documents
 from assistant.staff.drafts import EDITABLE, STATUSES, STEPS, TOPICS, Drafts, Filters, sources_of
-from assistant.staff.export import docx_bytes, email_text, source_lines, where
+from assistant.staff.export import docx_bytes, email_text, where
 from assistant.staff.overview import overview, plot_png
 from assistant.usage import Usage
 
