@@ -44,12 +44,16 @@ class ChatMessage(BaseModel):
     content: StrictStr
 
 
+MODEL_ID = "wethouderswijzer"  # the one model /v1/models lists
+STARTED = int(time.time())
+
+
 class ChatRequest(BaseModel):
     """The OpenAI chat-completions request; the last user message is the question."""
 
     model_config = ConfigDict(extra="ignore")
 
-    model: str = "wethouderswijzer"
+    model: str = MODEL_ID
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
 
@@ -173,6 +177,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
              "date": e.date, "chunks": e.chunks}
             for e in svc.index.documents()
         ]
+
+    @app.get("/v1/models", summary="OpenAI-compatibel: de modellen die /v1/chat/completions kent")
+    def models() -> dict:
+        # OpenAI clients (Open WebUI and others) ask this first; the assistant answers as one model.
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": STARTED,
+                                            "owned_by": "wethoudersvereniging"}]}
 
     @app.post("/v1/chat/completions", summary="OpenAI-compatibel: de laatste gebruikersvraag beantwoord")
     def chat_completions(body: ChatRequest, request: Request):

@@ -94,6 +94,22 @@ def test_openai_compatible_streaming(server):
     assert "070 221 07 70" in text and chunks[-1]["choices"][0]["finish_reason"] == "stop"
 
 
+def test_the_official_openai_client_lists_the_model_and_asks(server):
+    """As Open WebUI and other OpenAI clients do: list the models first, then ask, with and without streaming."""
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{server}/v1", api_key="niet-nodig", max_retries=0, timeout=60)
+    assert [m.id for m in client.models.list()] == ["wethouderswijzer"]
+    reply = client.chat.completions.create(model="wethouderswijzer", messages=[
+        {"role": "user", "content": "Hoeveel leden heeft de Wethoudersvereniging?"}])
+    assert "1.100" in reply.choices[0].message.content and reply.choices[0].finish_reason == "stop"
+    stream = client.chat.completions.create(model="wethouderswijzer", stream=True, messages=[
+        {"role": "user", "content": "Ik word bedreigd door een inwoner"}])
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert "070 221 07 70" in text and chunks[-1].choices[0].finish_reason == "stop"
+
+
 def test_openai_request_without_user_message_gets_a_dutch_422(server):
     r = httpx.post(f"{server}/v1/chat/completions", json={"messages": [{"role": "system", "content": "x"}]})
     assert r.status_code == 422 and "gebruiker" in r.json()["detail"]
