@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
 
 from assistant.database import Database
 from assistant.errors import Refused
@@ -90,15 +91,17 @@ class Drafts:
 
     def get(self, draft_id: int) -> Draft:
         with self.db.session() as session:
-            draft = session.scalar(select(Draft).where(Draft.id == draft_id))
+            # Everything the page reads is loaded now, in a few queries, for use after the session closes.
+            draft = session.scalar(select(Draft).where(Draft.id == draft_id).options(
+                selectinload(Draft.author), selectinload(Draft.approved_by),
+                selectinload(Draft.versions).selectinload(DraftVersion.user)))
             if draft is None:
                 raise Refused("draft_not_found", str(draft_id))
-            # Loaded now, read after the session closes.
-            _ = draft.author.name, draft.approved_by, [(v.user.name) for v in draft.versions]
             return draft
 
     def search(self, filters: Filters) -> list[Draft]:
-        query = select(Draft).join(User, Draft.author_id == User.id).order_by(Draft.updated_at.desc())
+        query = (select(Draft).join(User, Draft.author_id == User.id).options(selectinload(Draft.author))
+                 .order_by(Draft.updated_at.desc()))
         if filters.status:
             query = query.where(Draft.status == filters.status)
         if filters.author:
@@ -114,10 +117,7 @@ class Drafts:
             query = query.where(or_(Draft.question.ilike(like), Draft.answer.ilike(like), Draft.member_name.ilike(like),
                                     Draft.member_municipality.ilike(like)))
         with self.db.session() as session:
-            drafts = list(session.scalars(query.limit(500)))
-            for d in drafts:
-                _ = d.author.name
-            return drafts
+            return list(session.scalars(query.limit(500)))
 
     def edit(self, who: Account, draft_id: int, answer: str, keep: list[int] | None = None,
              add: list[Citation] | None = None, topic: str | None = None) -> bool:

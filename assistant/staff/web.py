@@ -177,13 +177,18 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
                                                           "error": error, **context}, status_code=status_code)
 
     # -- signing in ---------------------------------------------------------------------------------
-    @router.get("/login")
-    def login_page(request: Request, ws: Ws, next: str = "/staff/drafts") -> HTMLResponse:
+    def login_form(request: Request, ws: Workspace, next: str, status_code: int = 200, **context) -> HTMLResponse:
+        """The login page with a fresh double-submit CSRF token, in the form and in a cookie."""
         token = secrets.token_urlsafe(32)
-        response = render(request, ws, "login.html", csrf=token, next=next if next.startswith("/staff") else "/staff/drafts")
+        response = render(request, ws, "login.html", status_code=status_code, csrf=token,
+                          next=next if next.startswith("/staff") else "/staff/drafts", **context)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/staff",
                             secure=_cookie_secure(settings, request))
         return response
+
+    @router.get("/login")
+    def login_page(request: Request, ws: Ws, next: str = "/staff/drafts") -> HTMLResponse:
+        return login_form(request, ws, next)
 
     @router.post("/login")
     def login(request: Request, ws: Ws, name: FormText = "", password: FormText = "", csrf: FormText = "",
@@ -198,12 +203,8 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
             token, account = ws.accounts.login(name, password, address)
         except Refused as exc:
             ws.audit.add(name or "?", "login.failed" if exc.code == "login_failed" else "login.throttled", address)
-            fresh = secrets.token_urlsafe(32)
-            response = render(request, ws, "login.html", status_code=429 if exc.code == "login_throttled" else 401,
-                              csrf=fresh, next=target, error=ws.refusal(exc), name=name)
-            response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict", path="/staff",
-                                secure=_cookie_secure(settings, request))
-            return response
+            return login_form(request, ws, target, status_code=429 if exc.code == "login_throttled" else 401,
+                              error=ws.refusal(exc), name=name)
         ws.audit.add(account.name, "login", address)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(SESSION_COOKIE, token, max_age=int(settings.session_hours * 3600), httponly=True,
