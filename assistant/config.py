@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     embed_sentences: bool = True
 
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
-    generator: Literal["extractive"] = "extractive"
+    # Who writes the answer: quotes (extractive), or a language model held to the same passages.
+    generator: Literal["extractive", "openai", "local"] = "extractive"
     top_k: int = 5
     # Weights of the two rankings in reciprocal rank fusion, tuned on eval/retrieval.yaml.
     fusion_dense_weight: float = 1.6
@@ -55,6 +56,20 @@ class Settings(BaseSettings):
 
     chunk_chars: int = 1200
     max_question_chars: int = 2000
+
+    # The language model of WIJZER_GENERATOR=openai (any OpenAI-compatible chat endpoint: Ollama, vLLM,
+    # llama.cpp's server, a hosted API) or =local (a GGUF file run in-process by llama-cpp-python: `make llm`).
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:11434/v1
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0  # seconds for the whole answer; past it the quotes stand in
+    llm_max_tokens: int = 400
+    llm_temperature: float = 0.0
+    llm_gguf: Path | None = None
+    llm_context: int = 4096  # local: the context window in tokens
+    llm_threads: int | None = None  # local: CPU threads (default: all cores)
+    # The share of an answer sentence's content words its cited passages must hold (eval/grounding.yaml).
+    llm_min_support: float = 0.7
 
     # Optional LLM-as-judge for `wijzer eval`: an OpenAI-compatible endpoint (unset: no judge).
     judge_url: str | None = None

@@ -61,3 +61,11 @@ class Refused(WijzerError):
         self.code = code
         self.values = values
         super().__init__(f"refused ({code}){': ' + detail if detail else ''}")
+
+
+class GeneratorSettingsError(WijzerError):
+    """A language-model generator was chosen without what it needs."""
+
+    def __init__(self, generator: str, reason: str):
+        self.generator = generator
+        super().__init__(f"WIJZER_GENERATOR={generator}: {reason}")

@@ -88,6 +88,9 @@ class Answer(BaseModel):
     contact: ContactInfo | None = None
     urgent: bool = False  # danger now: the answer starts with 112
     latency_ms: float = 0.0
+    generator: str = "extractive"  # who wrote the text: quotes, or a language model (WIJZER_GENERATOR)
+    fallback: bool = False  # the language model's answer failed the grounding check; the quotes stand in
+    dropped: int = 0  # sentences of the language model's answer the grounding check removed
 
 
 class Turn(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,19 @@ def normalise(text: str) -> str:
 def _fuzzy_hit(words: list[str], keywords: list[str]) -> bool:
     """A keyword of 7 letters or more found with at most one typo ('bedreict' for 'bedreigd')."""
     return any(w == k or (len(k) >= 7 and within_one_edit(w, k)) for k in keywords for w in words if len(w) >= 6)
+
+
+@cache
+def _injection_patterns(rules_path: Path = RULES_PATH) -> tuple[re.Pattern, ...]:
+    rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in rules["decline"]["injection"]["patterns"])
+
+
+def instructs(text: str) -> bool:
+    """Whether a text tries to instruct the assistant ('Negeer alle eerdere instructies ...'): a question
+    that does is declined; a passage sentence that does is never shown to a language model."""
+    normal = normalise(text)
+    return any(p.search(normal) for p in _injection_patterns())
 
 
 class Router:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from assistant.answerability import Answerability, features
 from assistant.config import Settings
 from assistant.embeddings import CachedEmbeddings, build_embeddings
 from assistant.followup import standalone
-from assistant.generators import Draft, Generator, build_generator
+from assistant.generators import Draft, Generator, Writing, build_generator
 from assistant.index import Index
-from assistant.models import Answer, ContactInfo, Route, Turn
+from assistant.models import Answer, ContactInfo, Passage, Route, Turn
 from assistant.retrieval import retrieve
 from assistant.routing import Decision, Router
 from assistant.templates import Templates
@@ -42,18 +43,53 @@ class Service:
         c = self.settings.contact
         return ContactInfo(name=c.name, phone=c.phone, email=c.email)
 
-    def ask(self, question: str, history: list[Turn] | None = None, strategy: str | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn] | None = None, strategy: str | None = None,
+            observe: Callable[[Writing], None] | None = None) -> Answer:
+        answer = None
+        for kind, value in self.stream(question, history, strategy, observe):
+            if kind == "answer":
+                answer = value
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, history: list[Turn] | None = None, strategy: str | None = None,
+               observe: Callable[[Writing], None] | None = None) -> Iterator[tuple[str, str | Answer]]:
+        """The answer as it is written: ('delta', text) pieces, ('replace', text) when the check changed what
+        was streamed (the whole text that stands instead), and last ('answer', Answer). `observe` is handed
+        the finished Writing (time to its first piece, pieces, seconds): for `wijzer eval`."""
         started = time.perf_counter()
         question = question.strip()
         if self.settings.log_questions:
             log.info("question: %s", question)
-        answer = self._answer(question, history or [], strategy)
+        plan = self._plan(question, history or [], strategy)
+        draft = None
+        head = "\n\n".join(plan.head + ([plan.intro] if plan.draft else []))
+        yield "delta", head
+        streamed = head
+        if plan.draft is not None:
+            writing = self.generator.write(plan.query, plan.passages, plan.draft)
+            yield "delta", "\n\n"
+            streamed += "\n\n"
+            for piece in writing:
+                streamed += piece
+                yield "delta", piece
+            draft = writing.draft
+            if observe is not None:
+                observe(writing)
+        tail = "".join("\n\n" + part for part in plan.tail)
+        streamed += tail
+        if tail:
+            yield "delta", tail
+        answer = plan.answer(draft)
+        if answer.answer != streamed:
+            yield "replace", answer.answer
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
-        log.info("answered: route=%s reason=%s citations=%d in %.0f ms",
-                 answer.route.value, answer.reason, len(answer.citations), answer.latency_ms)
-        return answer
+        log.info("answered: route=%s reason=%s citations=%d generator=%s%s in %.0f ms",
+                 answer.route.value, answer.reason, len(answer.citations), answer.generator,
+                 " (fallback)" if answer.fallback else "", answer.latency_ms)
+        yield "answer", answer
 
-    def _answer(self, question: str, history: list[Turn], strategy: str | None) -> Answer:
+    def _plan(self, question: str, history: list[Turn], strategy: str | None) -> Plan:
         query = standalone(question, history)
         follow_up = query != question
         decision = self.router.classify(question, in_context=query)
@@ -64,8 +100,7 @@ class Service:
             # 'vakantietoelage'): the documents decide, and at worst the bureau does. Injections stay declined.
             decision = None
         if decision is not None and decision.route is Route.decline:
-            return Answer(answer=self.templates.render(f"decline_{decision.reason}"), route=Route.decline,
-                          reason=decision.reason)
+            return Plan(Route.decline, decision.reason, [self.templates.render(f"decline_{decision.reason}")])
 
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
@@ -76,10 +111,10 @@ class Service:
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
         if decision is not None:  # a person must take over; say first what the documents do say
-            return self._escalate(decision, draft if answered else None, question)
+            return self._escalate(decision, draft if answered else None, question, query, found.passages)
         if answered:
-            text = "\n\n".join([self.templates.render("answer_intro"), draft.text, f"_{self.templates.render('disclaimer')}_"])
-            return Answer(answer=text, route=Route.answer, reason="answer", citations=draft.citations)
+            return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, query, found.passages,
+                        [f"_{self.templates.render('disclaimer')}_"])
         # A question about the asker's own life is never declined for lack of domain words: a person
         # in trouble may not name the office; the bureau is the safer answer. Nor is one that names an
         # acronym or a long word the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or whose
@@ -88,10 +123,10 @@ class Service:
                 and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
                 and not lexicon.knows_long_word(question)
                 and (not draft.text or self.answerability.may_decline(signals))):
-            return Answer(answer=self.templates.render("decline_out_of_scope"), route=Route.decline, reason="out_of_scope")
+            return Plan(Route.decline, "out_of_scope", [self.templates.render("decline_out_of_scope")])
         # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
-        return self._escalate(Decision(Route.escalate, "not_found"), shown, question)
+        return self._escalate(Decision(Route.escalate, "not_found"), shown, question, query, found.passages)
 
     def is_night(self, question: str) -> bool:
         """Asked at night, or about the night ('Het is midden in de nacht en ...')."""
@@ -100,20 +135,46 @@ class Service:
         at_night = hour >= start or hour < end if start > end else start <= hour < end
         return at_night or bool(_ABOUT_NIGHT.search(question))
 
-    def _escalate(self, decision: Decision, draft: Draft | None, question: str) -> Answer:
+    def _escalate(self, decision: Decision, draft: Draft | None, question: str, query: str,
+                  passages: list[Passage]) -> Plan:
         contact = self.contact()
-        parts = []
+        head = []
         if decision.urgent:
-            parts.append(self.templates.render("safety_112"))
-        parts.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
-        if draft is not None:
-            intro = "not_sure_intro" if decision.reason == "not_found" else "answer_intro"
-            parts.append(self.templates.render(intro) + "\n\n" + draft.text)
+            head.append(self.templates.render("safety_112"))
+        head.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
+        intro = self.templates.render("not_sure_intro" if decision.reason == "not_found" else "answer_intro")
+        tail = []
         if (decision.urgent or decision.reason in _NIGHT_REASONS) and self.is_night(question):
-            parts.append(self.templates.render("night"))
-        parts.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))
-        return Answer(answer="\n\n".join(parts), route=Route.escalate, reason=decision.reason,
-                      citations=draft.citations if draft else [], contact=contact, urgent=decision.urgent)
+            tail.append(self.templates.render("night"))
+        tail.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))
+        return Plan(Route.escalate, decision.reason, head, intro, draft, query, passages, tail, contact, decision.urgent)
+
+
+@dataclass
+class Plan:
+    """What the answer will be before it is written: its route, the fixed texts before and after, and the
+    draft the generator will write out between them (none for a decline, or when nothing is worth showing)."""
+
+    route: Route
+    reason: str
+    head: list[str]
+    intro: str = ""
+    draft: Draft | None = None
+    query: str = ""
+    passages: list[Passage] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)
+    contact: ContactInfo | None = None
+    urgent: bool = False
+
+    def answer(self, written: Draft | None) -> Answer:
+        parts = list(self.head)
+        if written is not None:
+            parts.append(f"{self.intro}\n\n{written.text}")
+        parts += self.tail
+        return Answer(answer="\n\n".join(parts), route=self.route, reason=self.reason,
+                      citations=written.citations if written else [], contact=self.contact, urgent=self.urgent,
+                      generator=written.written_by if written else "extractive",
+                      fallback=bool(written and written.fallback), dropped=written.dropped if written else 0)
 
 
 def build_service(settings: Settings) -> Service:

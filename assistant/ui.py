@@ -92,6 +92,10 @@ class ChatUI:
                 f'<a href="mailto:{html.escape(c.email)}">{html.escape(c.email)}</a><br>'
                 f'{html.escape(t["escalate_confidential"])}</div>'
             )
+        if answer.fallback:
+            body += f"\n\n_{t['checked_replaced']}_"
+        elif answer.dropped:
+            body += f"\n\n_{t['checked_dropped']}_"
         parts.insert(0, body)
         if answer.citations:
             items = []
@@ -106,22 +110,30 @@ class ChatUI:
     # -- events ------------------------------------------------------------------------------------
 
     def respond(self, question: str, messages: list, records: list):
+        """Streams the answer into the chat as it is written, then shows it laid out, with its sources."""
         question = (question or "").strip()
         if not question:
-            return "", messages, records
+            yield "", messages, records
+            return
         limit = self.settings.max_question_chars
         if len(question) > limit:
             gr.Warning(f"De vraag is te lang: maximaal {limit} tekens.")
-            return question, messages, records
+            yield question, messages, records
+            return
         history: list[Turn] = []
         for record in records:
             history += [Turn(role="user", content=record["question"]), Turn(role="assistant", content=record["answer"])]
-        answer = self.service.ask(question, history)
+        asked = messages + [{"role": "user", "content": question}]
+        shown, answer = "", None
+        for kind, value in self.service.stream(question, history):
+            if kind == "delta":
+                shown += value
+                yield "", asked + [{"role": "assistant", "content": shown}], records
+            elif kind == "answer":
+                answer = value
         self._count(answer)
-        messages = messages + [{"role": "user", "content": question},
-                               {"role": "assistant", "content": self.render(answer)}]
         records = records + [{"question": question, **answer.model_dump(mode="json")}]
-        return "", messages, records
+        yield "", asked + [{"role": "assistant", "content": self.render(answer)}], records
 
     def rate(self, records: list, data: gr.LikeData):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index

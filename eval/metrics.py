@@ -34,6 +34,12 @@ class Score:
     judge_faithfulness: float | None = None
     judge_relevance: float | None = None
     full_pass: float | None = None  # route, every key fact, the right source, the contact, 112 first
+    # Of an answer a language model wrote (WIJZER_GENERATOR): its sentences the grounding check dropped,
+    # whether the quotes stood in (1.0), the time to its first token and its tokens per second.
+    sentences_dropped: float | None = None
+    fallback: float | None = None
+    first_token_ms: float | None = None
+    tokens_per_s: float | None = None
     mistake: str | None = None  # the class of the first thing that went wrong (MISTAKES)
 
     def as_dict(self) -> dict:
@@ -152,7 +158,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 METRICS = ("hit1", "hit5", "rr", "ndcg5", "fact_recall", "citation_precision", "citation_relevance",
-           "citation_coverage", "judge_faithfulness", "judge_relevance", "full_pass")
+           "citation_coverage", "judge_faithfulness", "judge_relevance", "full_pass", "sentences_dropped", "fallback",
+           "first_token_ms", "tokens_per_s")
 
 
 def aggregate(scores: list[Score]) -> dict:

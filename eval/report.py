@@ -15,18 +15,23 @@ COLUMNS = [("full_pass", "pass"), ("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", 
            ("citation_precision", "cit.prec"), ("citation_relevance", "cit.rel"), ("citation_coverage", "cit.cov"),
            ("route_accuracy", "route"), ("escalation_recall", "esc.rec"), ("latency_p50_ms", "p50 ms"),
            ("latency_p95_ms", "p95 ms")]
+# Shown when a language model wrote answers: what the grounding check did, and how fast the model wrote.
+WRITER_COLUMNS = [("sentences_dropped", "dropped"), ("fallback", "fallback"), ("first_token_ms", "1st token ms"),
+                  ("tokens_per_s", "tok/s")]
 JUDGE_COLUMNS = [("judge_faithfulness", "faithfulness (LLM)"), ("judge_relevance", "relevance (LLM)")]
 
 
 def _fmt(value, key: str) -> str:
     if value is None:
         return "–"
-    return f"{value:.0f}" if key.startswith("latency") else f"{value:.3f}"
+    return f"{value:.0f}" if key.startswith("latency") or key.endswith("_ms") else f"{value:.3f}" if key != "tokens_per_s" else f"{value:.1f}"
 
 
 def _columns(result: dict) -> list[tuple[str, str]]:
-    has_judge = any(m.get("judge_faithfulness") is not None for parts in result["summary"].values() for m in parts.values())
-    return COLUMNS + (JUDGE_COLUMNS if has_judge else [])
+    def has(key: str) -> bool:
+        return any(m.get(key) is not None for parts in result["summary"].values() for m in parts.values())
+
+    return COLUMNS + (WRITER_COLUMNS if has("fallback") else []) + (JUDGE_COLUMNS if has("judge_faithfulness") else [])
 
 
 def table_rows(result: dict, part: str, baseline: dict | None = None) -> list[list[str]]:
@@ -207,7 +212,11 @@ def html_page(result: dict, baseline: dict | None = None) -> str:
 
 def terminal_summary(result: dict) -> str:
     keys = [("full_pass", "pass"), ("hit5", "hit@5"), ("mrr", "MRR"), ("fact_recall", "facts"),
-            ("citation_coverage", "cit.cov"), ("route_accuracy", "route"), ("latency_p95_ms", "p95 ms")]
+            ("citation_precision", "cit.prec"), ("citation_coverage", "cit.cov"), ("route_accuracy", "route"),
+            ("latency_p95_ms", "p95 ms")]
+    if any(m.get("fallback") is not None for parts in result["summary"].values() for m in parts.values()):
+        keys += [("sentences_dropped", "dropped"), ("fallback", "fallback"), ("first_token_ms", "1st tok"),
+                 ("tokens_per_s", "tok/s")]
     lines = [f"{'part':9} {'config':22}" + "".join(f"{label:>9}" for _, label in keys)]
     for config, parts in result["summary"].items():
         for part, metrics in parts.items():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from assistant.followup import standalone
+from assistant.generators import Writing
 from assistant.retrieval import STRATEGIES, retrieve
 from assistant.service import Service
 from eval.metrics import Score, aggregate, citation_scores, fact_recall, first_mistake, retrieval_scores
@@ -39,6 +40,16 @@ def fixed_texts(service: Service) -> list[str]:
     return sorted(texts, key=len, reverse=True)
 
 
+def writing(score: Score, written: Writing, answer) -> None:
+    """What it took a language model to write the answer, and what the grounding check made of it."""
+    score.sentences_dropped = float(answer.dropped)
+    score.fallback = float(answer.fallback)
+    if written.first_piece_s is not None:
+        score.first_token_ms = written.first_piece_s * 1000
+    if written.pieces > 1 and written.seconds > 0:
+        score.tokens_per_s = written.pieces / written.seconds
+
+
 def run(services: dict[str, Service], configs: list[Config], questions: list[Question], judge=None,
         progress: bool = True) -> dict:
     """Scores per question and aggregates per configuration and part. `services` maps a generator
@@ -51,7 +62,8 @@ def run(services: dict[str, Service], configs: list[Config], questions: list[Que
             for question in questions:
                 history = list(question.history)
                 started = time.perf_counter()
-                answer = service.ask(question.q, history, strategy=config.strategy)
+                written: list[Writing] = []
+                answer = service.ask(question.q, history, strategy=config.strategy, observe=written.append)
                 latency = (time.perf_counter() - started) * 1000
                 score = Score(question=question.q, part=question.part, config=config.name,
                               expected=f"{question.route}/{question.reason}",
@@ -67,6 +79,8 @@ def run(services: dict[str, Service], configs: list[Config], questions: list[Que
                 score.fact_recall = fact_recall(answer, question)
                 for key, value in citation_scores(answer, question, fixed).items():
                     setattr(score, key, value)
+                if written and config.generator != "extractive":
+                    writing(score, written[0], answer)
                 if judge is not None and answer.route.value != "decline":
                     score.judge_faithfulness, score.judge_relevance = judge.score(question.q, answer)
                 scores.append(score)

@@ -26,7 +26,8 @@ def test_documents_have_human_titles(server):
 
 def test_ask_returns_the_contract_object(server):
     body = httpx.post(f"{server}/api/ask", json={"question": "Hoeveel leden heeft de Wethoudersvereniging?"}, timeout=30).json()
-    assert set(body) == {"answer", "route", "reason", "citations", "contact", "urgent", "latency_ms"}
+    assert set(body) == {"answer", "route", "reason", "citations", "contact", "urgent", "latency_ms", "generator",
+                         "fallback", "dropped"}
     assert body["route"] == "answer" and "1.100" in body["answer"]
     assert {"n", "document", "source", "page", "section", "quote"} <= set(body["citations"][0])
 

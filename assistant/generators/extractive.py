@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
-from assistant.generators import Draft
+from assistant.generators import Draft, Writing
 from assistant.language import NUMBER_WORDS, compound_match, coverage
 from assistant.models import Citation, Passage
 from assistant.sentences import Sentence, split
@@ -183,6 +183,9 @@ class ExtractiveGenerator:
         if asks_kind(question):
             draft.kind = 1.0 if any(c.features["number"] for c in chosen) else -1.0
         return draft
+
+    def write(self, question: str, passages: list[Passage], draft: Draft) -> Writing:
+        return Writing.done(draft)
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
         """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, a
