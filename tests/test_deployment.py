@@ -1,0 +1,34 @@
+"""docker-compose.yml: valid against the Compose specification (no Docker engine here to run it), every
+service with a health check, and the optional profiles wired to the app's settings."""
+
+from __future__ import annotations
+
+import subprocess
+
+import yaml
+
+from assistant.config import PROJECT_ROOT
+from tests.conftest import venv_bin
+
+COMPOSE = PROJECT_ROOT / "docker-compose.yml"
+
+
+def test_compose_file_is_valid():
+    result = subprocess.run([venv_bin("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_service_has_a_health_check():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert {"chroma", "postgres", "ollama", "wijzer"} <= set(services)
+    assert [name for name, spec in services.items() if not spec.get("healthcheck", {}).get("test")] == []
+
+
+def test_the_ollama_profile_is_optional_and_the_app_points_at_it():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert services["ollama"]["profiles"] == ["ollama"]
+    app = services["wijzer"]
+    assert app["depends_on"]["ollama"] == {"condition": "service_healthy", "required": False}
+    assert "http://ollama:11434/v1" in app["environment"]["WIJZER_LLM_BASE_URL"]
+    assert app["environment"]["WIJZER_GENERATOR"] == "${WIJZER_GENERATOR:-extractive}"
