@@ -13,6 +13,7 @@ import sys
 import httpx
 import openai
 import pytest
+import yaml
 
 from assistant.answerability import Answerability
 from assistant.config import Settings
@@ -166,3 +167,31 @@ def test_the_openai_stream_tells_the_client_and_sends_the_quotes(strict_server):
     notice = Templates(Settings().prompts_dir).render("replaced")
     assert notice in text and text.endswith(answer["answer"])
     assert answer["fallback"] is True
+
+
+def test_the_chat_page_streams_the_answer_and_says_when_the_quotes_stand_in(strict_server):
+    from playwright import sync_api as playwright
+
+    from tests.test_ui import ARGS, CHROMIUM, shot
+
+    base, _ = strict_server
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 1000})
+        page.goto(base)
+        page.wait_for_selector("#question textarea", timeout=60000)
+        # Record every text the newest answer shows while it is written.
+        page.evaluate("""() => { window.seen = new Set();
+            new MutationObserver(() => { const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+                if (bots.length) window.seen.add(bots[bots.length - 1].innerText); })
+            .observe(document.querySelector('#chat'), {childList: true, subtree: true, characterData: true}); }""")
+        page.fill("#question textarea", QUESTION)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".wijzer-source", timeout=120000)
+        seen = page.evaluate("() => [...window.seen]")
+        final = page.inner_text("#chat")
+        shot(page, "chat-llm-replaced.png")
+        browser.close()
+    notice = yaml.safe_load((Settings().prompts_dir / "ui.yaml").read_text(encoding="utf-8"))["checked_replaced"]
+    assert notice in final and "zestien weken" in final
+    assert len([text for text in seen if text.strip()]) > 3  # the model's tokens showed as they came
