@@ -67,7 +67,7 @@ class Service:
         yield "delta", head
         streamed = head
         if plan.draft is not None:
-            writing = self.generator.write(plan.query, plan.passages, plan.draft)
+            writing = self.generator.write(plan.asked, plan.passages, plan.draft)
             yield "delta", "\n\n"
             streamed += "\n\n"
             for piece in writing:
@@ -102,6 +102,7 @@ class Service:
         if decision is not None and decision.route is Route.decline:
             return Plan(Route.decline, decision.reason, [self.templates.render(f"decline_{decision.reason}")])
 
+        asked = query  # what the writer answers: the question, joined with the conversation
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
@@ -111,9 +112,9 @@ class Service:
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
         if decision is not None:  # a person must take over; say first what the documents do say
-            return self._escalate(decision, draft if answered else None, question, query, found.passages)
+            return self._escalate(decision, draft if answered else None, question, asked, found.passages)
         if answered:
-            return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, query, found.passages,
+            return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, asked, found.passages,
                         [f"_{self.templates.render('disclaimer')}_"])
         # A question about the asker's own life is never declined for lack of domain words: a person
         # in trouble may not name the office; the bureau is the safer answer. Nor is one that names an
@@ -126,7 +127,7 @@ class Service:
             return Plan(Route.decline, "out_of_scope", [self.templates.render("decline_out_of_scope")])
         # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
-        return self._escalate(Decision(Route.escalate, "not_found"), shown, question, query, found.passages)
+        return self._escalate(Decision(Route.escalate, "not_found"), shown, question, asked, found.passages)
 
     def is_night(self, question: str) -> bool:
         """Asked at night, or about the night ('Het is midden in de nacht en ...')."""
@@ -135,7 +136,7 @@ class Service:
         at_night = hour >= start or hour < end if start > end else start <= hour < end
         return at_night or bool(_ABOUT_NIGHT.search(question))
 
-    def _escalate(self, decision: Decision, draft: Draft | None, question: str, query: str,
+    def _escalate(self, decision: Decision, draft: Draft | None, question: str, asked: str,
                   passages: list[Passage]) -> Plan:
         contact = self.contact()
         head = []
@@ -147,7 +148,7 @@ class Service:
         if (decision.urgent or decision.reason in _NIGHT_REASONS) and self.is_night(question):
             tail.append(self.templates.render("night"))
         tail.append(self.templates.render("contact", name=contact.name, phone=contact.phone, email=contact.email))
-        return Plan(Route.escalate, decision.reason, head, intro, draft, query, passages, tail, contact, decision.urgent)
+        return Plan(Route.escalate, decision.reason, head, intro, draft, asked, passages, tail, contact, decision.urgent)
 
 
 @dataclass
@@ -160,7 +161,7 @@ class Plan:
     head: list[str]
     intro: str = ""
     draft: Draft | None = None
-    query: str = ""
+    asked: str = ""  # the question the writer answers (joined with the conversation)
     passages: list[Passage] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)
     contact: ContactInfo | None = None

@@ -98,6 +98,10 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service):
     "Ik word op dit moment achtervolgd door een auto",
     "Net is er een steen door ons raam gegooid",
     "Er probeert iemand vannacht bij ons in te breken",
+    "Er loopt een man met een pistool door het stadhuis",
+    "Someone with a knife is waiting for me outside the town hall",
+    "Help, een vrouw met een bijl staat bij mijn auto",
+    "Er staat een gewapende jongen bij de raadzaal",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
