@@ -21,6 +21,11 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeve
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # Endings of inflected Dutch words, to tell an unknown form of a known word from a typo.
 _ENDINGS = ("t", "d", "e", "s", "en", "de", "te", "er", "ers", "ende")
+# The first part of a separable verb ('opstappen', 'aftreden'): a compound's head though no word on its own.
+_PARTICLES = ("op", "af", "aan", "in", "uit", "mee", "door", "over", "toe", "terug", "weg", "bij", "na", "om",
+              "neer", "voor", "achter", "samen", "vast", "los")
+# A compound's parts may be joined by a linking -s- or -e(n)- ('zwangerschapsverlof', 'ledenaantal').
+_LINKS = ("", "s", "e", "en")
 
 
 class Tokenizer:
@@ -89,6 +94,33 @@ class BM25Index:
             return stem
         return next((word[: -len(end)] for end in _ENDINGS if word.endswith(end) and word[: -len(end)] in self._df), None)
 
+    def _part_strength(self, part: str) -> int:
+        """2: a word of the texts on its own; 1: the end of a longer word ('adres' in 'bezoekadres'); 0: neither."""
+        if len(part) < 4:
+            return 0
+        if part in self._words or self._known_stem(part) is not None:
+            return 2
+        return int(any(len(w) >= len(part) + 3 and w.endswith(part) for w in self._words))
+
+    def compound_parts(self, word: str) -> list[str] | None:
+        """A word the texts lack, split into two parts they have ('postadres' -> 'post', 'adres';
+        'opstappen' -> 'op', 'stappen'; 'zwangerschapsverlof' -> 'zwangerschap', 'verlof'); a split whose
+        second part is a word on its own is preferred. None when no split works."""
+        found: list[tuple[int, list[str]]] = []
+        for i in range(2, len(word) - 3):
+            head, tail = word[:i], word[i:]
+            for link in _LINKS:
+                if link and not head.endswith(link):
+                    continue
+                stem = head[: len(head) - len(link)] if link else head
+                if stem in _PARTICLES or (len(stem) >= 4 and stem in self._words):
+                    strength = self._part_strength(tail)
+                    if strength == 2:
+                        return [stem, tail]
+                    if strength:
+                        found.append((strength, [stem, tail]))
+        return found[0][1] if found else None
+
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
         stem ('vervangt' -> 'vervang'), an English word the corpus lacks by the Dutch words of the glossary
@@ -106,6 +138,10 @@ class BM25Index:
                     corrected = self._tokenize.content([max(near, key=self._words.get)])
                     terms += self._tokenize.stem(corrected)
                     continue
+            parts = self.compound_parts(word) if known is None and len(word) >= 8 else None
+            if parts:  # a compound the texts do not write, of words they do: searched as its parts
+                terms += self._tokenize.stem(self._tokenize.content(parts))
+                continue
             terms.append(known or self._tokenize.stem([word])[0])
         return terms
 
@@ -136,6 +172,8 @@ class BM25Index:
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
             if any(within_one_edit(term, w, swaps=False) for w in vocab if abs(len(w) - len(term)) <= 1):
                 continue  # a typo of a known word
+            if self.compound_parts(word):
+                continue  # a compound of known words ('postadres', 'opstappen')
             unknown.append(term)
         return unknown
 
