@@ -65,6 +65,10 @@ ITEM_HEADING_WEIGHT = 1.0
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
 
+# A sentence that starts by pointing back ('Het heeft ervaringsdeskundigen ...', 'Zij pleit ervoor ...')
+# goes on about what the sentence before it named: after the best sentence it is quoted too.
+_POINTS_BACK = re.compile(r"^(Het|Hij|Zij|Ze|Dit|Deze|Dat|Die|Daarbij|Daarnaast|Daarin|Daarvoor|Ook)\b")
+
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
 SELECTION_PARAMS = ("keep_ratio", "max_sentences", "sibling_ratio")
 
@@ -175,6 +179,7 @@ class ExtractiveGenerator:
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
         chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio))
+        chosen += self._continuation(scored[0], found, chosen)
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(chosen, passages)
         draft.support = max(c.features["lexical"] for c in chosen)
@@ -186,6 +191,17 @@ class ExtractiveGenerator:
 
     def write(self, question: str, passages: list[Passage], draft: Draft) -> Writing:
         return Writing.done(draft)
+
+    @staticmethod
+    def _continuation(best: Candidate, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """The sentence right after the best one, when it points back to it and is not quoted yet."""
+        if best.is_item:
+            return []
+        after = next((c for c in found if c.passage == best.passage and c.position == best.position + 1), None)
+        if (after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading
+                or not _POINTS_BACK.match(after.text)):
+            return []
+        return [after]
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
         """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, a
