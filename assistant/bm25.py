@@ -94,6 +94,11 @@ class BM25Index:
             return stem
         return next((word[: -len(end)] for end in _ENDINGS if word.endswith(end) and word[: -len(end)] in self._df), None)
 
+    def _in_compound(self, term: str) -> bool:
+        """Whether a stemmed term the texts lack begins or ends with a word of theirs of five letters or more,
+        or ends one ('zwangerschapsverlof' begins with 'zwangerschap')."""
+        return any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in self._df if len(w) >= 5)
+
     def _part_strength(self, part: str) -> int:
         """2: a word of the texts on its own; 1: the end of a longer word ('adres' in 'bezoekadres'); 0: neither."""
         if len(part) < 4:
@@ -138,8 +143,9 @@ class BM25Index:
                     corrected = self._tokenize.content([max(near, key=self._words.get)])
                     terms += self._tokenize.stem(corrected)
                     continue
-            parts = self.compound_parts(word) if known is None and len(word) >= 8 else None
-            if parts:  # a compound the texts do not write, of words they do: searched as its parts
+            stem = self._tokenize.stem([word])[0]
+            parts = self.compound_parts(word) if known is None and not self._in_compound(stem) else None
+            if parts:  # a compound the texts do not write, of short words they do: searched as its parts
                 terms += self._tokenize.stem(self._tokenize.content(parts))
                 continue
             terms.append(known or self._tokenize.stem([word])[0])
@@ -168,7 +174,7 @@ class BM25Index:
         for word, term in zip(words, self._tokenize(text)):
             if len(term) < min_len or term in self._df or DESCRIBING_WORD.search(word):
                 continue
-            if any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in vocab if len(w) >= 5):
+            if self._in_compound(term):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
             if any(within_one_edit(term, w, swaps=False) for w in vocab if abs(len(w) - len(term)) <= 1):
                 continue  # a typo of a known word
