@@ -120,11 +120,14 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     focus_weights = lexicon.term_weights(focus or "")
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
+        # A question may name the document ('volgens die presentatie', 'in de publicatie'): its title and kind
+        # stand over every sentence of it, as a heading does.
+        document = set(lexicon.tokenize(f"{passage.chunk.doc.title} {passage.chunk.doc.kind}"))
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
             if sentence.text in lexicon.boilerplate:
                 continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
             words = set(lexicon.tokenize(sentence.text))
-            above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
+            above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}")) | document
             lexical = _cover(weights, words, above, sentence.is_item)
             heading = _heading_fit(weights, above)
             if focus_weights:
