@@ -65,6 +65,10 @@ ITEM_HEADING_WEIGHT = 1.0
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
 
+# A word of a document's title names that document only when it is this rare (idf) among the indexed chunks:
+# not the words the whole corpus shares ('wethouder', 'bestuur'), nor those of the largest document.
+DOCUMENT_WORD_IDF = 1.4
+
 # A sentence that starts by pointing back ('Het heeft ervaringsdeskundigen ...', 'Zij pleit ervoor ...')
 # goes on about what the sentence before it named: after the best sentence it is quoted too.
 _POINTS_BACK = re.compile(r"^(Het|Hij|Zij|Ze|Dit|Deze|Dat|Die|Daarbij|Daarnaast|Daarin|Daarvoor|Ook)\b")
@@ -121,17 +125,19 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         # A question may name the document ('volgens die presentatie', 'in de publicatie'): its title and kind
-        # stand over every sentence of it, as a heading does.
-        document = set(lexicon.tokenize(f"{passage.chunk.doc.title} {passage.chunk.doc.kind}"))
+        # stand over every sentence of it, as a heading does; not the words every document uses ('wethouder').
+        document = {t for t in lexicon.tokenize(f"{passage.chunk.doc.title} {passage.chunk.doc.kind}")
+                    if lexicon.idf(t) >= DOCUMENT_WORD_IDF}
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
             if sentence.text in lexicon.boilerplate:
                 continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
             words = set(lexicon.tokenize(sentence.text))
-            above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}")) | document
-            lexical = _cover(weights, words, above, sentence.is_item)
+            above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
+            lexical = _cover(weights, words, above | document, sentence.is_item)
             heading = _heading_fit(weights, above)
             if focus_weights:
-                lexical = FOCUS_SHARE * _cover(focus_weights, words, above, sentence.is_item) + (1 - FOCUS_SHARE) * lexical
+                lexical = (FOCUS_SHARE * _cover(focus_weights, words, above | document, sentence.is_item)
+                           + (1 - FOCUS_SHARE) * lexical)
                 heading = FOCUS_SHARE * _heading_fit(focus_weights, above) + (1 - FOCUS_SHARE) * heading
             vector = passage.sentence_vectors.get(position)
             if vector is not None and query_vector is not None:
