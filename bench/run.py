@@ -2,8 +2,9 @@
 
 Prints figures and ratios against a baseline measured in the same run: cold ingest with sentence
 embeddings against chunks alone, unchanged re-ingest against cold ingest, and hybrid retrieval against
-BM25-only and dense-only.
-Usage: .venv/bin/python bench/run.py [--questions N]
+BM25-only and dense-only; answers written by a small language model (when `make llm` installed it) against
+the extractive answers to the same questions.
+Usage: .venv/bin/python bench/run.py [--questions N] [--llm-questions N]
 """
 
 from __future__ import annotations
@@ -146,9 +147,75 @@ def bench_staff(base: str, env: dict, wijzer: str, questions: list[str]) -> None
     print(f"open a draft: p50 {percentile(opening, 50):.0f} ms, p95 {percentile(opening, 95):.0f} ms")
 
 
+def bench_llm(index: Index, questions: list[str]) -> None:
+    """The openai generator against Gemma 3 270M behind llama.cpp's server on loopback, per answer: time to
+    the model's first token, tokens per second, whole answer; baseline: the extractive answer in the same run."""
+    from assistant.answerability import Answerability
+    from assistant.generators import build_generator
+    from assistant.generators.local_model import ALIAS, bundled_gguf
+    from assistant.routing import Router
+    from assistant.service import Service
+    from assistant.templates import Templates
+
+    gguf = bundled_gguf()
+    if gguf is None:
+        print("\n== language model: not installed (make llm); skipped")
+        return
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(os.devnull, "w")
+    server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", ALIAS,
+                               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"], stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        services = {}
+        for name in ("extractive", "openai"):
+            config = index.settings.model_copy(update={
+                "generator": name, "llm_base_url": f"http://127.0.0.1:{port}/v1", "llm_model": ALIAS})
+            services[name] = Service(config, index, Router(), build_generator(config), Templates(config.prompts_dir),
+                                     Answerability.load())
+        totals: dict[str, list[float]] = {"extractive": [], "openai": []}
+        first, rates, fallbacks = [], [], 0
+        for question in questions:
+            for name, service in services.items():
+                written = []
+                started = time.perf_counter()
+                answer = service.ask(question, observe=written.append)
+                totals[name].append((time.perf_counter() - started) * 1000)
+                if name == "openai" and written:
+                    fallbacks += answer.fallback
+                    if written[0].first_piece_s is not None:
+                        first.append(written[0].first_piece_s * 1000)
+                    if written[0].pieces > 1:
+                        rates.append(written[0].pieces / written[0].seconds)
+        base = percentile(totals["extractive"], 50)
+        print(f"\n== language model ({ALIAS}, llama.cpp server on loopback, {os.cpu_count()} CPU cores; "
+              f"baseline: extractive, same {len(questions)} questions)")
+        print(f"extractive answer: p50 {base:.0f} ms")
+        print(f"openai generator:  p50 {percentile(totals['openai'], 50):.0f} ms, p95 {percentile(totals['openai'], 95):.0f} ms "
+              f"({percentile(totals['openai'], 50) / base:.0f}x extractive)")
+        if first:
+            print(f"time to first token: p50 {percentile(first, 50):.0f} ms; tokens per second: "
+                  f"p50 {percentile(rates, 50):.1f}; quotes stood in for {fallbacks} of {len(first)} written answers")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=60)
+    parser.add_argument("--llm-questions", type=int, default=10, help="questions for the language model (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -158,6 +225,8 @@ def main() -> None:
         pool = [q["q"] for part in sets.values() for q in part] + unanswerable_questions()
         questions = (pool * (args.questions // len(pool) + 1))[: args.questions]
         bench_serve(data, questions)
+        if args.llm_questions:
+            bench_llm(index, [q["q"] for q in sets["tuning"]][: args.llm_questions])
 
 
 if __name__ == "__main__":
