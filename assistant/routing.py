@@ -26,6 +26,13 @@ class Decision:
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
 
 
+_OWN_PLACE = re.compile(r"\b(mijn|m'n|onze|ons) (gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)\b")
+
+
+_STORY = re.compile(r"[.!?]\s")
+_PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( nu)? doen|wat nu|help|hulp nodig)\b")
+
+
 def normalise(text: str) -> str:
     """Lower case without accents, so 'geïntimideerd' and 'geintimideerd' match alike."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -77,7 +84,10 @@ class Router:
         text = normalise(question)
         if any(p.search(text) for p in self._decline["injection"]):
             return Decision(Route.decline, "injection")
-        about_me = bool(self._first_person.search(text) or self._situational.search(text))
+        # 'mijn gemeente' names the municipality the asker serves, not the asker ('Wie bewaakt de integriteit in
+        # mijn gemeente?'); 'ik', 'mij' and the rest still speak of the asker.
+        own = _OWN_PLACE.sub(" ", text)
+        about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
         general = not about_me and text.rstrip().endswith("?") and bool(self._informational.search(text))
         words = re.findall(r"\w+", text)
@@ -92,9 +102,14 @@ class Router:
                 return decision
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
+        # A single question about the rules ('Blijft wat ik met de vertrouwenspersoon bespreek geheim?') is not a
+        # person's matter by resemblance alone; a story before it, words of the moment ('nu', 'gisteren') or a
+        # plea ('wat moet ik doen?') make it one.
+        asks = (text.rstrip().endswith("?") and not _STORY.search(text.rstrip()[:-1])
+                and not self._situational.search(text) and not _PLEA.search(text))
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
-            if label in SENSITIVE and about_me:
+            if label in SENSITIVE and about_me and not asks:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             if label == "injection" or (label == "out_of_scope" and not self.in_domain(question)):
                 return Decision(Route.decline, label)

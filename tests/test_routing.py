@@ -74,3 +74,29 @@ def test_rules_alone_route_the_clear_cases(service):
 def test_in_scope_questions_that_look_like_attacks_are_not_declined(question):
     decision = Router().classify(question)
     assert decision is None or decision.route is not Route.decline, decision
+
+
+@pytest.fixture(scope="module")
+def similar_router(e5):
+    return Router(embeddings=e5)
+
+
+@pytest.mark.parametrize("question", [
+    "Wie bewaakt volgens de wet de integriteit in onze gemeente?",
+    "Is een gesprek met de vertrouwenspersoon echt vertrouwelijk?",
+    "Helpt het ondersteuningsteam ook mijn partner en kinderen?",
+    "Ik word per 1 januari wethouder. Moet er een risicoanalyse integriteit worden gedaan?",
+])
+def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(similar_router, question):
+    decision = similar_router.classify(question)
+    assert decision is None, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Een raadslid zegt in de krant dat ik mijn neef heb voorgetrokken. Wat moet ik doen?", "integrity"),
+    ("Ik krijg elke dag haatmails van dezelfde inwoner", "threat"),
+    ("Ons college staat op omvallen en ik weet niet wat ik moet doen", "crisis"),
+])
+def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, reason):
+    decision = similar_router.classify(question)
+    assert decision is not None and decision.reason == reason, decision
