@@ -17,11 +17,11 @@ _DUTCH = {"de", "het", "een", "is", "van", "voor", "hoe", "wat", "welke", "wie",
           "bij", "als", "er", "niet", "wordt", "word", "zijn", "heeft", "hebben", "ook", "nog", "dat", "die"}
 
 
-# Numbers written as words count as numbers ('negenendertig waarden', 'zestien weken'); 'een' does not.
+# Numbers written as words count as numbers ('negenendertig waarden', 'zestien weken', 'één jaar'); 'een' does not.
 _UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
 NUMBER_WORDS = (
     r"elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|tien|honderd|duizend|miljoen"
-    rf"|(?:(?:een|{_UNITS})en)?(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)|{_UNITS}"
+    rf"|(?:(?:een|{_UNITS})en)?(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)|{_UNITS}|één"
 )
 NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS}|helft|kwart|procent)\b", re.IGNORECASE)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.language import SENTENCE_END
 
 # Bump when split() changes: sentence vectors are stored by position, so every document is embedded anew.
-SPLIT_VERSION = "3"
+SPLIT_VERSION = "4"
 
 _DIGIT = re.compile(r"\d")
 # Sections that list where a text comes from or who took part: they name sources, they never answer.
@@ -60,6 +60,12 @@ def split(text: str, section: str | None = None) -> list[Sentence]:
             continue
         if _LABEL.match(line):
             label = line[:-1]
+            continue
+        if label and len(line.split()) <= 12 and line[-1] not in ".!?:":
+            # The value under a label of a colofon or a contact block ('Afleveradres:' over 'Schelpkade 60, 2514
+            # KB Den Haag'): quoted as an item with its label, though it is no sentence.
+            out.append(Sentence(line, True, heading, label))
+            label = ""
             continue
         label = ""
         if " | " in line and line.endswith("?"):

@@ -48,7 +48,7 @@ _LIGHT = {"duurt", "duren", "dag", "dagen", "krijgt", "krijgen", "komt", "komen"
 SAYS_NOT_FOUND = re.compile(r"\b(staat niet in de (documenten|passages|bronnen)|niet in de (documenten|passages) (staat|vermeld))"
                             r"|\b(documenten|passages) (geven|bevatten) geen (antwoord|informatie)", re.IGNORECASE)
 
-_UNITS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
+_UNITS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
 _TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
           "zeventien": 17, "achttien": 18, "negentien": 19, "honderd": 100, "duizend": 1000, "miljoen": 1_000_000}
 _TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70, "tachtig": 80,
