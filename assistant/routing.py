@@ -26,10 +26,11 @@ class Decision:
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
 
 
+# The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
 _OWN_PLACE = re.compile(r"\b(mijn|m'n|onze|ons) (gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)\b")
-
-
+# A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
+# A plea for help: a person's matter, however the rest is worded.
 _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( nu)? doen|wat nu|help|hulp nodig)\b")
 
 
