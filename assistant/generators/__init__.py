@@ -66,13 +66,6 @@ class Writing:
         self.draft = self._finish(self.text)
         self.seconds = time.perf_counter() - started
 
-    def result(self) -> Draft:
-        """Writes the whole answer without streaming it, and returns it."""
-        for _ in self:
-            pass
-        assert self.draft is not None
-        return self.draft
-
 
 class Generator(Protocol):
     name: str
