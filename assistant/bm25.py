@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -63,6 +64,9 @@ class BM25Index:
         self._tokenize = tokenizer
         self.boilerplate = boilerplate  # sentences that stand in several documents alike
         self._glossary = glossary or {}  # English word -> the Dutch words the documents use for it
+        # Both scan the whole vocabulary; a question's words are looked up several times while it is answered.
+        self.compound_parts = lru_cache(maxsize=4096)(self._compound_parts)
+        self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
@@ -94,7 +98,7 @@ class BM25Index:
             return stem
         return next((word[: -len(end)] for end in _ENDINGS if word.endswith(end) and word[: -len(end)] in self._df), None)
 
-    def _in_compound(self, term: str) -> bool:
+    def _scan_in_compound(self, term: str) -> bool:
         """Whether a stemmed term the texts lack begins or ends with a word of theirs of five letters or more,
         or ends one ('zwangerschapsverlof' begins with 'zwangerschap')."""
         return any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in self._df if len(w) >= 5)
@@ -107,11 +111,11 @@ class BM25Index:
             return 2
         return int(any(len(w) >= len(part) + 3 and w.endswith(part) for w in self._words))
 
-    def compound_parts(self, word: str) -> list[str] | None:
+    def _compound_parts(self, word: str) -> tuple[str, str] | None:
         """A word the texts lack, split into two parts they have ('postadres' -> 'post', 'adres';
         'opstappen' -> 'op', 'stappen'; 'zwangerschapsverlof' -> 'zwangerschap', 'verlof'); a split whose
         second part is a word on its own is preferred. None when no split works."""
-        found: list[tuple[int, list[str]]] = []
+        found: list[tuple[int, tuple[str, str]]] = []
         for i in range(2, len(word) - 3):
             head, tail = word[:i], word[i:]
             for link in _LINKS:
@@ -121,9 +125,9 @@ class BM25Index:
                 if stem in _PARTICLES or (len(stem) >= 4 and stem in self._words):
                     strength = self._part_strength(tail)
                     if strength == 2:
-                        return [stem, tail]
+                        return stem, tail
                     if strength:
-                        found.append((strength, [stem, tail]))
+                        found.append((strength, (stem, tail)))
         return found[0][1] if found else None
 
     def query_terms(self, text: str) -> list[str]:
