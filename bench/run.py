@@ -28,8 +28,10 @@ from assistant.index import Index  # noqa: E402
 from assistant.retrieval import retrieve  # noqa: E402
 from bench.common import (  # noqa: E402
     first_relevant_rank,
+    free_port,
     retrieval_questions,
     unanswerable_questions,
+    wait_ready,
 )
 from eval.metrics import percentile  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
@@ -84,14 +86,7 @@ def bench_serve(data: Path, questions: list[str]) -> None:
     proc = subprocess.Popen([wijzer, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-            if time.perf_counter() - started > 120 or proc.poll() is not None:
-                raise SystemExit("server did not start")
+        wait_ready(f"{base}/health", proc)
         ready = time.perf_counter() - started
         latencies = []
         with httpx.Client(timeout=30) as client:
@@ -161,22 +156,12 @@ def bench_llm(index: Index, questions: list[str]) -> None:
     if gguf is None:
         print("\n== language model: not installed (make llm); skipped")
         return
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(os.devnull, "w")
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", ALIAS,
-                               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"], stdout=log, stderr=log)
+                               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
+        wait_ready(f"http://127.0.0.1:{port}/v1/models", server)
         services = {}
         for name in ("extractive", "openai"):
             config = index.settings.model_copy(update={
@@ -209,7 +194,6 @@ def bench_llm(index: Index, questions: list[str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        log.close()
 
 
 def main() -> None:
