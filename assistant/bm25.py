@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -15,8 +16,24 @@ from assistant.language import DESCRIBING_WORD, within_one_edit
 # A word may hold an apostrophe: "do's" and "don'ts" are words of their own, not "do" and "don".
 _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
 # Question words carry no content; the corpus is Dutch, but members also ask in English.
-_EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
-               "mijn", "m'n", "z'n", "zo'n", "mag", "moet", "the", "what", "how", "is", "are", "a", "an", "of", "to", "do", "does", "can"}
+_EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
+               "mijn", "m'n", "z'n", "zo'n", "mag", "moet"}
+# The words members add when they write as they talk ('Waarom is de vereniging eigenlijk opgericht?', 'Moet ik
+# nu meteen solliciteren?'): they name nothing that is asked about, yet, rare in the documents, they would weigh most.
+_FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",
+            "straks", "ooit", "soms", "nooit", "alsnog", "inmiddels", "wellicht", "misschien", "graag", "weer",
+            "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
+            "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste"}
+# English function words: an English question would otherwise be weighed by 'my', 'when' and 'same', which no
+# Dutch document holds, instead of by what it asks about.
+_ENGLISH_STOP = {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+                 "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+                 "to", "was", "will", "with", "what", "how", "which", "who", "whom", "when", "where", "why", "do",
+                 "does", "did", "can", "could", "should", "would", "may", "might", "must", "have", "has", "had", "get",
+                 "gets", "got", "my", "me", "i'm", "im", "i've", "i'd", "we", "our", "us", "you", "your", "he",
+                 "she", "his", "her", "him", "its", "same", "most", "much", "many", "any", "some", "also", "about",
+                 "from", "after", "before", "during", "while", "just", "really", "actually", "please", "than",
+                 "so", "too", "very", "here", "take", "make", "there's", "what's", "am", "been", "being", "out", "up"}
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
@@ -34,7 +51,7 @@ class Tokenizer:
 
     def __init__(self) -> None:
         self._stemmer = Stemmer.Stemmer("dutch")
-        self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP
+        self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP | _FILLERS | _ENGLISH_STOP
 
     def __call__(self, text: str) -> list[str]:
         return self.stem(self.words(text))
@@ -67,6 +84,7 @@ class BM25Index:
         # Both scan the whole vocabulary; a question's words are looked up several times while it is answered.
         self.compound_parts = lru_cache(maxsize=4096)(self._compound_parts)
         self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
+        self.derived = lru_cache(maxsize=4096)(self._derived)
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
@@ -103,6 +121,17 @@ class BM25Index:
         or ends one ('zwangerschapsverlof' begins with 'zwangerschap')."""
         return any(term.endswith(w) or term.startswith(w) or w.endswith(term) for w in self._df if len(w) >= 5)
 
+    def _derived(self, word: str) -> str | None:
+        """The commonest word of the texts that shares the word's root: a common beginning of at least
+        seven letters and two thirds of the word ('solliciteren' asked, 'sollicitatieplicht' written; 'zwanger' asked,
+        'zwangerschap' written). None when the texts have no such word."""
+        if len(word) < 6:
+            return None
+        need = max(7, math.ceil(0.65 * len(word)))
+        root = word[:need]
+        near = [w for w in self._words if w.startswith(root) and not w.isdigit()]
+        return max(near, key=lambda w: (self._words[w], w)) if near else None
+
     def _part_strength(self, part: str) -> int:
         """2: a word of the texts on its own; 1: the end of a longer word ('adres' in 'bezoekadres'); 0: neither."""
         if len(part) < 4:
@@ -134,7 +163,8 @@ class BM25Index:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
         stem ('vervangt' -> 'vervang'), an English word the corpus lacks by the Dutch words of the glossary
         ('leave' -> 'verlof'), and a word the corpus lacks in every form replaced by the commonest corpus word
-        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant."""
+        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant, or else by
+        the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht' written)."""
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
@@ -148,9 +178,14 @@ class BM25Index:
                     terms += self._tokenize.stem(corrected)
                     continue
             stem = self._tokenize.stem([word])[0]
-            parts = self.compound_parts(word) if known is None and not self._in_compound(stem) else None
+            unrelated = known is None and not self._in_compound(stem)
+            parts = self.compound_parts(word) if unrelated else None
             if parts:  # a compound the texts do not write, of short words they do: searched as its parts
                 terms += self._tokenize.stem(self._tokenize.content(parts))
+                continue
+            derived = self.derived(word) if unrelated else None
+            if derived:  # another form of the same root ('solliciteren' asked, 'sollicitatieplicht' written)
+                terms += self._tokenize.stem([derived])
                 continue
             terms.append(known or self._tokenize.stem([word])[0])
         return terms
@@ -184,6 +219,8 @@ class BM25Index:
                 continue  # a typo of a known word
             if self.compound_parts(word):
                 continue  # a compound of known words ('postadres', 'opstappen')
+            if self.derived(word):
+                continue  # another form of a known root ('zwanger', 'zwangerschap')
             unknown.append(term)
         return unknown
 

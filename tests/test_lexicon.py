@@ -1,0 +1,58 @@
+"""How a question's words are weighed against the documents' words: what members write is not what the
+documents write (filler words, English, other forms of a root), and what kind of number a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.bm25 import BM25Index, Tokenizer
+from assistant.generators.extractive import holds_kind_asked
+
+TEXTS = [
+    "Drie maanden na uw vertrek begint de sollicitatieplicht, met een re-integratieplan.",
+    "Het eerste jaar bedraagt de uitkering 80 procent van het laatst verdiende salaris, daarna 70 procent.",
+    "De Wethoudersvereniging werd opgericht in 2004 om de belangen van wethouders te behartigen.",
+    "Een zwangerschaps- en bevallingsverlof duurt ten minste zestien weken.",
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> BM25Index:
+    return BM25Index(TEXTS, Tokenizer(), glossary={"salary": ["salaris"], "leave": ["verlof"]})
+
+
+def test_filler_words_of_spoken_dutch_weigh_nothing(lexicon):
+    plain = lexicon.term_weights("Waarom is de vereniging opgericht?")
+    assert lexicon.term_weights("Waarom is de vereniging nou eigenlijk opgericht?") == plain
+    assert lexicon.term_weights("Moet ik nu meteen gewoon solliciteren?") == lexicon.term_weights("Moet ik solliciteren?")
+
+
+def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
+    weights = lexicon.term_weights("What happens to my salary when I am on leave?")
+    assert {"salaris", "verlof"} <= set(weights)
+    assert not {"my", "when", "am", "on", "what"} & set(weights)
+
+
+def test_another_form_of_a_root_finds_the_word_the_documents_use(lexicon):
+    # 'solliciteren' is written nowhere; 'sollicitatieplicht' is, and shares its root.
+    assert lexicon.search("Moet ik solliciteren?", k=1)[0][0] == 0
+    assert lexicon.unknown_terms("Ik ben zwanger") == []
+    assert lexicon.search("Ik ben zwanger", k=1)[0][0] == 3
+
+
+def test_a_word_of_no_known_root_stays_unknown(lexicon):
+    assert lexicon.search("Wat kost de contributie?", k=1) == []
+    assert lexicon.unknown_terms("Wat kost de contributie?") != []
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("Hoe hoog is het wachtgeld?", "Het eerste jaar bedraagt de uitkering 80 procent.", True),
+    ("Hoe hoog is het wachtgeld?", "korter dan 3 maanden: 6 maanden uitkering;", False),
+    ("Hoeveel wachtgeld krijg ik in het tweede jaar?", "daarna 70 procent", True),
+    ("Hoeveel wachtgeld krijg ik in het tweede jaar?", "3 maanden tot 2 jaar: 2 jaar uitkering;", False),
+    ("Hoeveel weken verlof krijg ik?", "Het verlof duurt zestien weken.", True),
+    ("Hoeveel weken verlof krijg ik?", "De uitkering is 80 procent.", False),
+    ("Hoeveel leden heeft de vereniging?", "De vereniging heeft ruim 1.100 leden.", True),
+])
+def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
+    assert holds_kind_asked(question, sentence) is holds
