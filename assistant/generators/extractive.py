@@ -28,6 +28,7 @@ RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 # duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number, 'wie' a name,
 # an address, e-mail address or telephone number one.
 _AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
+_TIME = r"(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur|uren|years?|months?|weeks?|days?|hours?)"
 _NAME = r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,}"
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
@@ -35,8 +36,12 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     (r"\b(procent|percentage|welk deel|welke deel|how much percent)\b", r"\d\s*%|\bprocent\b|\bhelft\b"),
     (r"\b(wanneer|sinds wanneer|vanaf wanneer|in welk jaar|welk jaar|when|since when)\b",
      rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
-    (r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
-     rf"\d|\b({NUMBER_WORDS})\b"),
+    # 'Hoeveel weken ...' wants a number of weeks; 'hoeveel wachtgeld' or 'hoe hoog' a level or a count, which a
+    # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
+    (rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b", rf"\b{_AMOUNT}\s+{_TIME}\b"),
+    (rf"^(?!.*\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b).*"
+     r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
+     rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
     (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
     # 'wie' wants a person: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van Gool').
     (r"\b(wie|who)\b", _NAME),
