@@ -112,7 +112,10 @@ class Service:
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
         if decision is not None:  # a person must take over; say first what the documents do say
-            return self._escalate(decision, draft if answered else None, question, asked, found.passages)
+            # Retrieval was steered to the documents about this matter (the topic): what they say is worth
+            # showing beside the person who takes over, at the lower cut used for not_found questions too.
+            steered = bool(decision.topic and draft.text) and self.answerability.worth_showing(signals)
+            return self._escalate(decision, draft if answered or steered else None, question, asked, found.passages)
         if answered:
             return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, asked, found.passages,
                         [f"_{self.templates.render('disclaimer')}_"])

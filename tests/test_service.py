@@ -93,6 +93,18 @@ def test_escalation_first_says_what_the_rule_documents_say(service):
     assert answer.answer.index("[1]") < answer.answer.index("070 221 07 70")
 
 
+@pytest.mark.parametrize("question, source", [
+    ("Ik zie het allemaal niet meer zitten, ik lig elke nacht wakker van dit werk", "regels/vertrouwenspersoon.md"),
+    ("Ik ben op van de stress en huil elke avond", "regels/vertrouwenspersoon.md"),
+])
+def test_a_person_in_distress_is_shown_what_the_vertrouwenspersoon_offers(service, question, source):
+    """Few words of such a message stand in any document, but retrieval is steered to the matter's own
+    rule document: what it says is shown beside the person who takes over."""
+    answer = service.ask(question)
+    assert (answer.route, answer.reason) == (Route.escalate, "distress") and answer.contact is not None
+    assert answer.citations and answer.citations[0].source == source
+
+
 @pytest.mark.parametrize("template", ["not_found", "escalate_integrity", "escalate_threat", "escalate_crisis",
                                       "escalate_distress", "safety_112", "contact",
                                       "decline_out_of_scope", "decline_injection", "disclaimer", "answer_intro"])
