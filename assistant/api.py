@@ -1,23 +1,28 @@
 """The HTTP API: thin FastAPI routes over the service, with Dutch messages for bad requests."""
 
 
+import importlib.util
 import json
 import logging
 import secrets
 import time
 import uuid
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Iterator
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from assistant.config import Settings
 from assistant.errors import EmptyIndex, IndexModelMismatch
 from assistant.database import Database
 from assistant.feedback import Feedback, FeedbackStore
+from assistant.guard import Guard, quiet_access_log
 from assistant.models import Answer, Turn
 from assistant.service import Service, build_service
 from assistant.templates import Templates
@@ -44,6 +49,9 @@ class ChatMessage(BaseModel):
     role: str = Field(description="'system', 'user' of 'assistant'")
     content: StrictStr
 
+
+# Swagger UI's files, as the fastapi-offline package ships them (only its files are used).
+SWAGGER_UI = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"
 
 MODEL_ID = "wethouderswijzer"  # the one model /v1/models lists
 STARTED = int(time.time())
@@ -98,6 +106,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     async def lifespan(app: FastAPI):
         from assistant.staff.web import Workspace
 
+        quiet_access_log()
         app.state.service = service or build_service(settings)
         db = Database.open(settings)
         app.state.feedback = FeedbackStore(db)
@@ -113,6 +122,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         description="Antwoorden voor wethouders uit de documenten van de Wethoudersvereniging, met bronnen.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from the swagger-ui-bundle package: the pages load nothing from elsewhere
+        redoc_url=None,
     )
 
     def get_service(request: Request) -> Service:
@@ -237,6 +248,16 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     def feedback(body: Feedback, request: Request) -> dict:
         return {"id": request.app.state.feedback.add(body)}
 
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="Wethouderswijzer API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="data:,",
+                                   swagger_ui_parameters={"validatorUrl": None})
+
     from assistant.staff.web import install
 
     install(app, settings)
@@ -247,6 +268,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
 
         app = mount(app, settings, lambda: app.state.service, lambda: app.state.feedback,
                     lambda answer: app.state.usage.record(answer))
+    app.add_middleware(Guard, settings=settings)  # outermost: size and rate limits, security headers
     return app
 
 

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     # When set, the wethouders' chat and API ask for this shared token (?token=, a cookie or a Bearer header).
     chat_token: str | None = None
 
+    # Every request passes assistant/guard.py: bodies over this size are refused before they are read (uploads
+    # to the workspace may be max_upload_mb), and each client may send rate_limit_per_minute requests that
+    # change something (questions, logins, uploads; 0: no limit) with bursts of rate_limit_burst.
+    max_request_kb: int = 256
+    rate_limit_per_minute: int = 60
+    rate_limit_burst: int = 60
+
     log_questions: bool = False  # confidential by default: question text is never logged unless set
     log_level: str = "INFO"
 

@@ -125,23 +125,27 @@ def stop(proc, grace: float = 10) -> None:
         proc.wait(timeout=10)
 
 
-def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str, env: dict | None = None):
-    """Start `wijzer serve` on a private copy of the corpus index; yields (base URL, data folder)."""
+def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str, env: dict | None = None, log: Path | None = None):
+    """Start `wijzer serve` on a private copy of the corpus index; yields (base URL, data folder). Its output
+    goes to `log` when given. The rate limit is off unless `env` sets it: tests ask faster than people do."""
     import subprocess
 
     data = tmp_path_factory.mktemp(name) / "data"
     shutil.copytree(corpus_data_dir, data)
     port = free_port()
     env = {**os.environ, "WIJZER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-           **(env or {})}
+           "WIJZER_RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
+    out = open(log, "w", encoding="utf-8") if log else subprocess.PIPE
     proc = subprocess.Popen([venv_bin("wijzer"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     wait_until_up(f"{base}/health", proc)
     try:
         yield base, data
     finally:
         stop(proc)
+        if log:
+            out.close()
 
 
 class PostgresServer:

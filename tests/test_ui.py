@@ -175,3 +175,26 @@ def test_urgent_answer_on_a_phone_shows_112_first_and_in_view(browser, app_serve
     assert seen, "the 112 line is hidden"
     shot(page, "ui-phone-112.png")
     context.close()
+
+
+# Every blocked load or script is recorded on the page (the Content-Security-Policy of assistant/guard.py).
+RECORD_CSP = ("window.__blocked = []; document.addEventListener('securitypolicyviolation', "
+              "e => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+def test_the_chat_page_and_the_api_docs_work_under_the_content_security_policy(browser, app_server):
+    base, _ = app_server
+    context = browser.new_context()
+    context.add_init_script(RECORD_CSP)
+    page = context.new_page()
+    response = page.goto(base)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.wait_for_selector("#question textarea", timeout=60000)
+    ask(page, "Hoeveel leden heeft de Wethoudersvereniging?", ".wijzer-source")
+    assert page.evaluate("window.__blocked") == []
+    page.goto(f"{base}/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30000)
+    assert "Wethouderswijzer" in page.inner_text(".swagger-ui .info .title")
+    assert page.locator(".opblock-summary-path", has_text="/api/ask").count() >= 1
+    assert page.evaluate("window.__blocked") == []
+    context.close()
