@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test llm ingest serve bench eval clean
+.PHONY: run test install install-test llm ingest serve bench eval clean audit
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -51,8 +51,13 @@ serve: install
 
 run: ingest serve
 
+# Known vulnerabilities of the installed packages, each judged in security/findings.yaml, then the tests.
 test: install-test
+	$(BIN)/python security/audit.py
 	$(BIN)/python -m pytest
+
+audit: install-test
+	$(BIN)/python security/audit.py
 
 bench: install-test
 	$(BIN)/python bench/run.py

@@ -32,3 +32,14 @@ def test_the_ollama_profile_is_optional_and_the_app_points_at_it():
     assert app["depends_on"]["ollama"] == {"condition": "service_healthy", "required": False}
     assert "http://ollama:11434/v1" in app["environment"]["WIJZER_LLM_BASE_URL"]
     assert app["environment"]["WIJZER_GENERATOR"] == "${WIJZER_GENERATOR:-extractive}"
+
+
+def test_only_the_app_is_published_and_chroma_and_the_database_sit_on_an_internal_network():
+    compose = yaml.safe_load(COMPOSE.read_text())
+    services = compose["services"]
+    assert compose["networks"]["backend"]["internal"] is True
+    for name in ("chroma", "postgres"):
+        assert services[name]["networks"] == ["backend"] and "ports" not in services[name], name
+    assert "backend" in services["wijzer"]["networks"]
+    assert [name for name, spec in services.items() if "ports" in spec] == ["wijzer"]
+    assert all(port.startswith("127.0.0.1:") for port in services["wijzer"]["ports"])
