@@ -20,6 +20,7 @@ from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft, Writing
 from assistant.language import NUMBER_WORDS, compound_match, coverage
 from assistant.models import Citation, Passage
+from assistant.routing import instructs
 from assistant.sentences import Sentence, split
 
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
@@ -136,6 +137,8 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
             if sentence.text in lexicon.boilerplate:
                 continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
+            if instructs(sentence.text):
+                continue  # a document that tries to instruct the assistant is not quoted as if it answered
             words = set(lexicon.tokenize(sentence.text))
             above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
             lexical = _cover(weights, words, above | document, sentence.is_item)
