@@ -17,6 +17,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.config import Settings
 from assistant.errors import EmptyIndex, IndexModelMismatch
@@ -52,6 +54,8 @@ class ChatMessage(BaseModel):
 
 # Swagger UI's files, as the fastapi-offline package ships them (only its files are used).
 SWAGGER_UI = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"
+
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 MODEL_ID = "wethouderswijzer"  # the one model /v1/models lists
 STARTED = int(time.time())
@@ -97,6 +101,33 @@ def _dutch(errors: list[dict], max_chars: int) -> str:
         else:
             messages.append(f"Het veld '{field}' is ongeldig.")
     return " ".join(dict.fromkeys(messages))
+
+
+# What the HTTP errors that do not come from a route of ours say, in Dutch; the generic English texts of
+# FastAPI and Starlette ("Not Found") never reach a user.
+_HTTP_ERRORS = {
+    400: "Het verzoek kon niet worden gelezen. Stuur JSON zoals beschreven in /docs.",
+    401: "Toegang geweigerd: meld u eerst aan.",
+    403: "Toegang geweigerd.",
+    404: "Dit adres bestaat niet.",
+    405: "Deze methode kan op dit adres niet.",
+    406: "Dit antwoordformaat kan niet worden geleverd.",
+    415: "Dit soort inhoud wordt hier niet aangenomen. Stuur JSON zoals beschreven in /docs.",
+}
+
+
+def _http_error(status: int, path: str) -> str:
+    text = _HTTP_ERRORS.get(status, f"Het verzoek kon niet worden verwerkt (HTTP {status}).")
+    if path.startswith(("/api", "/v1")) and "/docs" not in text:
+        text += " De API staat beschreven op /docs."
+    return text
+
+
+def _routes(routes):
+    """Every route, also those of an included router (the workspace's)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        yield from _routes(inner.routes) if inner is not None else (route,)
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None, with_ui: bool = True) -> FastAPI:
@@ -155,6 +186,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _dutch(exc.errors(), settings.max_question_chars)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Only FastAPI and Starlette raise these, with English details ("There was an error parsing the body").
+        return JSONResponse({"detail": _http_error(exc.status_code, request.url.path)}, status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(EmptyIndex)
     async def _empty(request: Request, exc: EmptyIndex) -> JSONResponse:
@@ -261,6 +298,21 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
     from assistant.staff.web import install
 
     install(app, settings)
+
+    @app.api_route("/api/{rest:path}", methods=_ALL_METHODS, include_in_schema=False)
+    @app.api_route("/v1/{rest:path}", methods=_ALL_METHODS, include_in_schema=False)
+    @app.api_route("/staff/{rest:path}", methods=_ALL_METHODS, include_in_schema=False)
+    def unknown(request: Request, rest: str):
+        """Whatever /api, /v1 and /staff do not hold: 405 when the address exists for another method, else 404
+        (and not the chat page's, which is mounted at / and would answer instead)."""
+        allowed = set()
+        for route in _routes(request.app.router.routes):
+            if route is not request.scope.get("route") and route.matches(request.scope)[0] is Match.PARTIAL:
+                allowed |= getattr(route, "methods", set()) or set()
+        if allowed:
+            raise StarletteHTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+        raise StarletteHTTPException(404)
+
     if settings.chat_token:
         guard_chat(app, settings.chat_token)
     if with_ui:

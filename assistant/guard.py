@@ -102,8 +102,9 @@ class Guard:
     def __init__(self, app, settings: Settings, clock=time.monotonic):
         self.app = app
         self.max_body = settings.max_request_kb * 1024
-        # An upload to the bureau's workspace may be as large as its own limit, plus the form around the file.
-        self.max_upload = settings.max_upload_mb * 1024 * 1024 + 64 * 1024
+        # An upload to the bureau's workspace may be up to twice its own limit (plus the form around the file):
+        # the workspace then names the file and says it is too large on its own page; beyond that it is cut off here.
+        self.max_upload = 2 * settings.max_upload_mb * 1024 * 1024 + 1024 * 1024
         self.limit = RateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.clock = clock
         texts = Templates(settings.prompts_dir)

@@ -72,7 +72,7 @@ def test_an_upload_to_the_workspace_has_its_own_larger_limit(guarded):
     with client(12) as c:
         files = {"file": ("notitie.txt", b"a" * 200_000, "text/plain")}  # over 16 kB, under 1 MB
         assert c.post(f"{base}/staff/documents", files=files, follow_redirects=False).status_code != 413
-        files = {"file": ("groot.txt", b"a" * 2_000_000, "text/plain")}
+        files = {"file": ("groot.txt", b"a" * 5_000_000, "text/plain")}  # far over: refused before it is read
         r = c.post(f"{base}/staff/documents", files=files, follow_redirects=False)
         assert r.status_code == 413 and "1 MB" in r.json()["detail"]
 

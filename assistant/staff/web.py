@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi import Path as InPath
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -52,6 +53,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+
+
+def same_token(given: str, expected: str) -> bool:
+    """A constant-time comparison that any text may be given to (compare_digest refuses non-ASCII str)."""
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
 
 
 class NotSignedIn(Exception):
@@ -100,6 +106,8 @@ Ws = Annotated[Workspace, Depends(_workspace)]
 # Form fields: handlers are plain functions (FastAPI runs them in its thread pool, off the event loop),
 # and a missing field is an empty one.
 FormText = Annotated[str, Form()]
+# A row id in an address: what the databases can hold (a larger number is a 422, not a database error).
+RowId = Annotated[int, InPath(ge=1, le=2**63 - 1)]
 
 
 def staff(request: Request, ws: Ws) -> Account:
@@ -114,7 +122,7 @@ def staff(request: Request, ws: Ws) -> Account:
 async def checked(request: Request, account: Annotated[Account, Depends(staff)]) -> Account:
     """A signed-in account posting a form of this site: the form's csrf field matches the session's."""
     form = await request.form()
-    if not secrets.compare_digest(str(form.get("csrf", "")), account.csrf):
+    if not same_token(str(form.get("csrf", "")), account.csrf):
         raise Forbidden("csrf")
     return account
 
@@ -195,7 +203,7 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
               next: FormText = "") -> Response:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         target = next if next.startswith("/staff") else "/staff/drafts"
-        if not expected or not secrets.compare_digest(csrf, expected):
+        if not expected or not same_token(csrf, expected):
             return _back("/staff/login", error="csrf")
         name = name.strip()
         address = request.client.host if request.client else "unknown"
@@ -255,7 +263,7 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         return _back(f"/staff/drafts/{draft_id}", "created")
 
     @router.get("/drafts/{draft_id}")
-    def draft_page(request: Request, ws: Ws, account: Staff, draft_id: int, zoek: str = "") -> HTMLResponse:
+    def draft_page(request: Request, ws: Ws, account: Staff, draft_id: RowId, zoek: str = "") -> HTMLResponse:
         draft = ws.drafts.get(draft_id)
         ws.audit.add(account.name, "draft.view", f"draft {draft_id}")  # who read a member's question
         found = []
@@ -266,14 +274,14 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
                       editable=draft.status in EDITABLE, topics=TOPICS)
 
     @router.post("/drafts/{draft_id}/edit")
-    def edit_draft(ws: Ws, account: StaffPost, draft_id: int, answer: FormText = "",
+    def edit_draft(ws: Ws, account: StaffPost, draft_id: RowId, answer: FormText = "",
                    keep: Annotated[list[str], Form()] = [], topic: FormText = "") -> Response:
         changed = ws.drafts.edit(account, draft_id, answer, keep=[int(n) for n in keep if n.isdigit()],
                                  topic=topic or None)
         return _back(f"/staff/drafts/{draft_id}", "saved" if changed else "unchanged")
 
     @router.post("/drafts/{draft_id}/sources")
-    def add_source(ws: Ws, account: StaffPost, draft_id: int, chunk_id: FormText = "") -> Response:
+    def add_source(ws: Ws, account: StaffPost, draft_id: RowId, chunk_id: FormText = "") -> Response:
         """Add a passage found in the documents as a source, quoted word for word (its first sentences)."""
         chunk = next((c for c in ws.service.index.chunks() if c.chunk_id == chunk_id), None)
         if chunk is None:
@@ -286,17 +294,17 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         return _back(f"/staff/drafts/{draft_id}", "source_added")
 
     @router.post("/drafts/{draft_id}/step")
-    def step_draft(ws: Ws, account: StaffPost, draft_id: int, step: FormText = "", note: FormText = "") -> Response:
+    def step_draft(ws: Ws, account: StaffPost, draft_id: RowId, step: FormText = "", note: FormText = "") -> Response:
         ws.drafts.step(account, draft_id, step, note)
         return _back(f"/staff/drafts/{draft_id}", step)
 
     @router.post("/drafts/{draft_id}/delete")
-    def delete_draft(ws: Ws, account: StaffPost, draft_id: int) -> Response:
+    def delete_draft(ws: Ws, account: StaffPost, draft_id: RowId) -> Response:
         ws.drafts.delete(account, draft_id)
         return _back("/staff/drafts", "deleted")
 
     @router.get("/drafts/{draft_id}/email.txt")
-    def export_email(ws: Ws, account: Staff, draft_id: int) -> PlainTextResponse:
+    def export_email(ws: Ws, account: Staff, draft_id: RowId) -> PlainTextResponse:
         draft = ws.drafts.get(draft_id)
         ws.audit.add(account.name, "draft.export", f"draft {draft_id}", "email")
         text = email_text(ws.service.templates, draft.answer, sources_of(draft),
@@ -304,7 +312,7 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         return PlainTextResponse(text, headers={"Content-Disposition": f'attachment; filename="antwoord-{draft_id}.txt"'})
 
     @router.get("/drafts/{draft_id}/antwoord.docx")
-    def export_docx(ws: Ws, account: Staff, draft_id: int) -> Response:
+    def export_docx(ws: Ws, account: Staff, draft_id: RowId) -> Response:
         draft = ws.drafts.get(draft_id)
         ws.audit.add(account.name, "draft.export", f"draft {draft_id}", "docx")
         data = docx_bytes(draft.question[:120].splitlines()[0], draft.answer, sources_of(draft), ws.texts["docx_sources"])
@@ -334,7 +342,7 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         return _back(f"/staff/documents?job={job_id}", "uploaded")
 
     @router.get("/documents/jobs/{job_id}")
-    def job_progress(ws: Ws, account: Staff, job_id: int) -> JSONResponse:
+    def job_progress(ws: Ws, account: Staff, job_id: RowId) -> JSONResponse:
         job = ws.documents.job(job_id)
         if job is None:
             return JSONResponse({"detail": ws.texts["refused"]["document_not_found"]}, status_code=404)
@@ -361,7 +369,7 @@ def build_router(settings: Settings, pages: Jinja2Templates) -> APIRouter:
         return render(request, ws, "feedback.html", items=list(reversed(ws.feedback.all(rating="down"))))
 
     @router.post("/feedback/{feedback_id}/question")
-    def feedback_to_question(ws: Ws, account: StaffPost, feedback_id: int) -> Response:
+    def feedback_to_question(ws: Ws, account: StaffPost, feedback_id: RowId) -> Response:
         from eval.feedback_import import append_draft
 
         item = ws.feedback.get(feedback_id)
