@@ -34,7 +34,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.config import PROJECT_ROOT  # noqa: E402
 from bench.common import free_port, wait_ready  # noqa: E402
 from eval.metrics import percentile  # noqa: E402
 
