@@ -98,6 +98,8 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service):
     "Ik word op dit moment achtervolgd door een auto",
     "Net is er een steen door ons raam gegooid",
     "Er probeert iemand vannacht bij ons in te breken",
+    "Er staat nu iemand bij mijn voordeur die zegt dat hij me iets aan zal doen",
+    "Iemand belde net en zei dat hij me gaat vermoorden",
     "Er loopt een man met een pistool door het stadhuis",
     "Someone with a knife is waiting for me outside the town hall",
     "Help, een vrouw met een bijl staat bij mijn auto",
