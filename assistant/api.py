@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         description="Antwoorden voor wethouders uit de documenten van de Wethoudersvereniging, met bronnen.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # served below from the swagger-ui-bundle package: the pages load nothing from elsewhere
+        docs_url=None,  # served below from the fastapi-offline package: the pages load nothing from elsewhere
         redoc_url=None,
     )
 
