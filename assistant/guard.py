@@ -111,6 +111,7 @@ class Guard:
         self.too_large = texts.render("too_large", limit=f"{settings.max_request_kb} kB")
         self.too_large_upload = texts.render("too_large", limit=f"{settings.max_upload_mb} MB")
         self.too_many = texts.render("too_many")
+        self.bad_length = texts.render("bad_request")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -131,7 +132,7 @@ class Guard:
         length = _header(scope, b"content-length")
         if length is not None:
             if not length.isdigit():
-                return await self._refuse(scope, send, 400, message)
+                return await self._refuse(scope, send, 400, self.bad_length)
             if int(length) > limit:
                 log.warning("request body of %s bytes refused for %s %s (limit %d)", length, method, path, limit)
                 return await self._refuse(scope, send, 413, message)
