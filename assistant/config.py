@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     routing_similarity: bool = True
 
     chunk_chars: int = 1200
+    # What one file may cost to ingest; past it the file is reported by name and skipped (ingest/loaders.py).
+    ingest_max_file_mb: int = 50
+    ingest_max_pdf_pages: int = 2000
+    ingest_max_unzipped_mb: int = 200
     max_question_chars: int = 2000
 
     # The language model of WIJZER_GENERATOR=openai (any OpenAI-compatible chat endpoint: Ollama, vLLM,

@@ -13,6 +13,23 @@ from typing import Callable
 from assistant.errors import IngestError
 
 
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file may cost: its size, a PDF's pages, what a Word file unpacks to (a zip bomb's
+    few kilobytes may unpack to gigabytes). WIJZER_INGEST_MAX_* in assistant/config.py."""
+
+    file_mb: int = 50
+    pdf_pages: int = 2000
+    unzipped_mb: int = 200
+
+    @classmethod
+    def of(cls, settings) -> "Limits":
+        return cls(settings.ingest_max_file_mb, settings.ingest_max_pdf_pages, settings.ingest_max_unzipped_mb)
+
+
 @dataclass(frozen=True)
 class Page:
     text: str
@@ -60,7 +77,7 @@ def load_html(path: Path) -> list[Page]:
     return [Page(text)]
 
 
-def load_pdf(path: Path) -> list[Page]:
+def load_pdf(path: Path, max_pages: int | None = None) -> list[Page]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -75,9 +92,14 @@ def load_pdf(path: Path) -> list[Page]:
                 raise IngestError(path, f"the PDF is encrypted and cannot be opened ({exc})") from exc
             if not opened:
                 raise IngestError(path, "the PDF is encrypted with a password")
+        count = len(reader.pages)
+        if max_pages is not None and count > max_pages:
+            raise IngestError(path, f"the PDF has {count} pages, more than the limit of {max_pages}")
         pages = [Page(page.extract_text() or "", i + 1) for i, page in enumerate(reader.pages)]
     except IngestError:
         raise
+    except RecursionError as exc:  # a page tree that points back into itself
+        raise IngestError(path, "the PDF's page tree loops back on itself") from exc
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise IngestError(path, f"the PDF is damaged or truncated ({exc})") from exc
     if not any(p.text.strip() for p in pages):
@@ -129,9 +151,31 @@ LOADERS: dict[str, Callable[[Path], list[Page]]] = {
 }
 
 
-def load(path: Path) -> list[Page]:
+def _check_unpacked(path: Path, limit_mb: int) -> None:
+    """A Word file is a zip: refuse one that would unpack to more than the limit, before unpacking it. (A
+    member that unpacks to more than it declares fails its checksum when python-docx reads it.)"""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IngestError(path, f"the Word file is damaged ({exc})") from exc
+    if total > limit_mb * MB:
+        raise IngestError(path, f"the Word file unpacks to {total // MB} MB, more than the limit of {limit_mb} MB")
+
+
+def load(path: Path, limits: Limits = Limits()) -> list[Page]:
     """Read one file into pages, or raise IngestError naming the file and the reason."""
-    loader = LOADERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    loader = LOADERS.get(suffix)
     if loader is None:
         raise IngestError(path, f"unsupported file type {path.suffix!r}")
+    size = path.stat().st_size
+    if size > limits.file_mb * MB:
+        raise IngestError(path, f"the file is {size // MB} MB, more than the limit of {limits.file_mb} MB")
+    if suffix == ".pdf":
+        return load_pdf(path, limits.pdf_pages)
+    if suffix == ".docx" and size:
+        _check_unpacked(path, limits.unzipped_mb)
     return loader(path)

@@ -18,7 +18,7 @@ from assistant.ledger import LedgerEntry
 from assistant.models import Chunk, DocumentInfo
 from assistant.sentences import SPLIT_VERSION
 from ingest.chunking import chunk, structure
-from ingest.loaders import LOADERS, load
+from ingest.loaders import LOADERS, Limits, load
 from ingest.manifest import MANIFEST_NAME, document_info, load_manifest
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,16 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def _version(path: Path, info: DocumentInfo, chunk_chars: int) -> str:
-    digest = hashlib.sha256(path.read_bytes())
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:  # in blocks: a file far over the size limit is hashed, not held in memory
+        while block := fh.read(1 << 20):
+            digest.update(block)
     digest.update(f"|{CHUNKER_VERSION}|{SPLIT_VERSION}|{chunk_chars}|{info}".encode())
     return digest.hexdigest()[:16]
 
 
-def _chunks(path: Path, info: DocumentInfo, version: str, chunk_chars: int) -> list[Chunk]:
-    pages = load(path)
+def _chunks(path: Path, info: DocumentInfo, version: str, chunk_chars: int, limits: Limits = Limits()) -> list[Chunk]:
+    pages = load(path, limits)
     blocks = structure(pages, drop_fragments=info.kind == "presentatie")
     pieces = chunk(blocks, limit=chunk_chars)
     if not pieces:
@@ -104,10 +107,10 @@ def _root(path: Path, folders: dict[Path, str]) -> tuple[Path, str]:
     return next(iter(folders.items()))
 
 
-def check_readable(path: Path, chunk_chars: int) -> int:
+def check_readable(path: Path, chunk_chars: int, limits: Limits = Limits()) -> int:
     """How many chunks a file gives; IngestError when it gives none, before anything is written."""
     info = DocumentInfo(doc_id="check", title=path.stem, source=path.name)
-    return len(_chunks(path, info, "check", chunk_chars))
+    return len(_chunks(path, info, "check", chunk_chars, limits))
 
 
 def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
@@ -128,6 +131,7 @@ def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
         log.warning("removed %d chunks left behind by an interrupted ingest", swept)
 
     folders = roots(settings)
+    limits = Limits.of(settings)
     files = discover(paths or [f for f in folders if f.exists()])
     manifests = {folder: load_manifest(folder) for folder in folders}
     entries = index.ledger.entries()
@@ -144,7 +148,7 @@ def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
             if old is not None and old.version == version:
                 report.unchanged.append(info.source)
                 continue
-            pending.append(_Pending(info, version, _chunks(path, info, version, settings.chunk_chars), old is None))
+            pending.append(_Pending(info, version, _chunks(path, info, version, settings.chunk_chars, limits), old is None))
         except IngestError as exc:
             log.error("skipped %s: %s", exc.path.name, exc.reason)
             report.failed.append((info.source, exc.reason))

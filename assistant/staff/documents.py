@@ -20,7 +20,7 @@ from assistant.models import Chunk
 from assistant.staff.accounts import Account
 from assistant.staff.audit import record
 from assistant.tables import IngestJob
-from ingest.loaders import LOADERS
+from ingest.loaders import LOADERS, Limits
 from ingest.manifest import MANIFEST_NAME
 from ingest.pipeline import UPLOADS, check_readable, ingest
 
@@ -90,7 +90,7 @@ class Documents:
             probe = Path(tmp) / name
             probe.write_bytes(data)
             try:
-                check_readable(probe, self.settings.chunk_chars)
+                check_readable(probe, self.settings.chunk_chars, Limits.of(self.settings))
             except IngestError as exc:
                 log.warning("upload %s refused: %s", filename, exc.reason)
                 raise Refused("upload_unreadable", exc.reason, name=filename) from exc
