@@ -123,11 +123,11 @@ def _http_error(status: int, path: str) -> str:
     return text
 
 
-def _routes(routes):
-    """Every route, also those of an included router (the workspace's)."""
+def every_route(routes):
+    """Every route, also those of an included router (FastAPI keeps the workspace's router as one entry)."""
     for route in routes:
         inner = getattr(route, "original_router", None)
-        yield from _routes(inner.routes) if inner is not None else (route,)
+        yield from every_route(inner.routes) if inner is not None else (route,)
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None, with_ui: bool = True) -> FastAPI:
@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         """Whatever /api, /v1 and /staff do not hold: 405 when the address exists for another method, else 404
         (and not the chat page's, which is mounted at / and would answer instead)."""
         allowed = set()
-        for route in _routes(request.app.router.routes):
+        for route in every_route(request.app.router.routes):
             if route is not request.scope.get("route") and route.matches(request.scope)[0] is Match.PARTIAL:
                 allowed |= getattr(route, "methods", set()) or set()
         if allowed:

@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from assistant.api import _routes, create_app
+from assistant.api import create_app, every_route
 from assistant.config import Settings
 from tests.conftest import serve_copy, venv_bin
 
@@ -33,7 +33,7 @@ def full_schema() -> dict:
     """The app's OpenAPI schema with the routes it leaves out of /docs (the workspace's pages) put back in."""
     app = create_app(Settings(), with_ui=False)
     routes = []
-    for route in _routes(app.router.routes):
+    for route in every_route(app.router.routes):
         if isinstance(route, APIRoute) and route.name == "unknown":
             continue  # the catch-all that answers 404 and 405 in Dutch for what the others do not hold
         if isinstance(route, APIRoute):

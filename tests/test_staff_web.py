@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from fastapi.routing import APIRoute
 
-from assistant.api import create_app
+from assistant.api import create_app, every_route
 from assistant.config import Settings
 from assistant.staff import web
 from tests.conftest import serve_copy, venv_bin
@@ -69,20 +69,11 @@ def _guards(route: APIRoute) -> set:
     return found
 
 
-def _all_routes(routes) -> list:
-    """Every route, also those of included routers (FastAPI keeps an included router as one entry)."""
-    out = []
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        out += _all_routes(included.routes) if included is not None else [route]
-    return out
-
-
 def staff_routes() -> list[tuple[str, str, bool]]:
     """(method, path, admin only) of every /staff route the app has."""
     app = create_app(Settings(), with_ui=False)
     routes = []
-    for route in _all_routes(app.routes):
+    for route in every_route(app.routes):
         if route.name == "unknown":
             continue  # the catch-all that says 404 or 405 for addresses the workspace lacks: nothing behind it
         if isinstance(route, APIRoute) and route.path.startswith("/staff"):
