@@ -187,7 +187,7 @@ class BM25Index:
             if derived:  # another form of the same root ('solliciteren' asked, 'sollicitatieplicht' written)
                 terms += self._tokenize.stem([derived])
                 continue
-            terms.append(known or self._tokenize.stem([word])[0])
+            terms.append(known or stem)
         return terms
 
     def term_weights(self, text: str) -> dict[str, float]:
