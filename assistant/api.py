@@ -14,20 +14,20 @@ from typing import Annotated, Iterator
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from assistant.config import Settings
-from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.errors import Unavailable
 from assistant.database import Database
 from assistant.feedback import Feedback, FeedbackStore
 from assistant.guard import Guard, quiet_access_log
 from assistant.models import Answer, Turn
 from assistant.service import Service, build_service
-from assistant.templates import Templates
+from assistant.templates import Templates, unavailable_text
 from assistant.usage import Usage
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         yield
         db.engine.dispose()
 
-    replaced_notice = Templates(settings.prompts_dir).render("replaced")
+    templates = Templates(settings.prompts_dir)
+    replaced_notice = templates.render("replaced")
 
     app = FastAPI(
         title="Wethouderswijzer",
@@ -193,15 +194,17 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         return JSONResponse({"detail": _http_error(exc.status_code, request.url.path)}, status_code=exc.status_code,
                             headers=exc.headers)
 
-    @app.exception_handler(EmptyIndex)
-    async def _empty(request: Request, exc: EmptyIndex) -> JSONResponse:
-        log.error("%s", exc)
-        return JSONResponse(status_code=503, content={"detail": "De documenten zijn nog niet ingelezen. Probeer het later opnieuw."})
-
-    @app.exception_handler(IndexModelMismatch)
-    async def _mismatch(request: Request, exc: IndexModelMismatch) -> JSONResponse:
-        log.error("%s", exc)
-        return JSONResponse(status_code=503, content={"detail": "De zoekindex moet opnieuw worden opgebouwd. Probeer het later opnieuw."})
+    @app.exception_handler(Unavailable)
+    async def _unavailable(request: Request, exc: Unavailable) -> Response:
+        """The index not built, the Chroma server or the database out of reach: 503 with what is wrong, in
+        Dutch, and (unless only the database is) where a person can be reached meanwhile."""
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        text = unavailable_text(templates, exc, settings.contact.model_dump())
+        if request.url.path.startswith("/staff"):  # a page, or a form sent from one
+            return request.app.state.staff_pages.TemplateResponse(
+                request, "error.html", {"account": None, "t": request.app.state.staff.texts, "notice": "", "error": text},
+                status_code=503, headers={"Retry-After": "30"})
+        return JSONResponse(status_code=503, content={"detail": text}, headers={"Retry-After": "30"})
 
     def _check_length(body: AskRequest) -> None:
         if len(body.question) > settings.max_question_chars:
@@ -231,8 +234,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         return StreamingResponse(sse(), media_type="text/event-stream")
 
     @app.get("/health", summary="Status en omvang van de index")
-    def health(svc: ServiceDep) -> dict:
-        return {"status": "ok", **svc.index.stats()}
+    def health(svc: ServiceDep) -> JSONResponse:
+        """200 and the index's counts; 503 while the Chroma server (server mode) cannot be reached."""
+        if svc.index.reachable():
+            return JSONResponse({"status": "ok", **svc.index.stats()})
+        return JSONResponse({"status": "unavailable", **svc.index.stats(),
+                             "detail": templates.render("unavailable_store")}, status_code=503)
 
     @app.get("/api/documents", summary="De documenten in de index")
     def documents(svc: ServiceDep) -> list[dict]:

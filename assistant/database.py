@@ -2,6 +2,10 @@
 
 SQLite in the data dir by default; any SQLAlchemy URL (PostgreSQL for several replicas) through
 WIJZER_DATABASE_URL. An older deployment's feedback.sqlite is carried over once, not lost.
+
+A database out of reach does not stop the service: every unit of work raises DatabaseUnavailable (the edge
+says so in Dutch, the chat goes on answering), and the next one tries again, migrating first when the
+database was out of reach at start-up.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +21,11 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.config import Settings
+from assistant.errors import DatabaseUnavailable
 from assistant.tables import FeedbackEntry
 
 log = logging.getLogger(__name__)
@@ -50,14 +57,34 @@ class Database:
         self.url = url
         self.engine = _engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._ready: Path | None = None  # the feedback file to carry over once the database is reached
+        self._readying = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
-        """The configured database, migrated, with an old feedback file carried over."""
+        """The configured database, migrated, with an old feedback file carried over; when it cannot be
+        reached, that happens at its first use."""
         db = cls(settings.database)
-        db.migrate()
-        db.carry_over_feedback(settings.feedback_path)
+        db._ready = settings.feedback_path
+        try:
+            db.ready()
+        except DatabaseUnavailable as exc:
+            log.error("%s; it is tried again at its next use", exc)
         return db
+
+    def ready(self) -> None:
+        """Migrated and carried over, once per process."""
+        if self._ready is None:
+            return
+        with self._readying:
+            if self._ready is None:
+                return
+            try:
+                self.migrate()
+                self.carry_over_feedback(self._ready)
+            except OperationalError as exc:
+                raise DatabaseUnavailable(exc.orig or exc) from exc
+            self._ready = None
 
     @property
     def dialect(self) -> str:
@@ -65,9 +92,19 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back when it raises."""
-        with self._sessions() as session, session.begin():
+        """A unit of work: committed when the block ends, rolled back when it raises; DatabaseUnavailable
+        when the database cannot be reached."""
+        self.ready()
+        with self._unit() as session:
             yield session
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(exc.orig or exc) from exc
 
     def migrate(self) -> None:
         from alembic import command
@@ -96,7 +133,7 @@ class Database:
         with closing(sqlite3.connect(claimed)) as old:
             old.row_factory = sqlite3.Row
             rows = old.execute("SELECT * FROM feedback ORDER BY id").fetchall()
-        with self.session() as session:
+        with self._unit() as session:  # (called by ready(): not through session())
             for row in rows:
                 session.add(FeedbackEntry(
                     created_at=datetime.fromtimestamp(row["created_at"], UTC).replace(tzinfo=None),

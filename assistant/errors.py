@@ -18,8 +18,17 @@ class IngestError(WijzerError):
         super().__init__(f"{self.path.name}: {reason}")
 
 
-class IndexModelMismatch(WijzerError):
+class Unavailable(WijzerError):
+    """A part the assistant needs cannot be used right now: the edge answers 503 with the Dutch text of the
+    prompt `prompt` (prompts/<prompt>.md), and the service keeps running."""
+
+    prompt = "unavailable"
+
+
+class IndexModelMismatch(Unavailable):
     """The index was built with another embedding model than the one configured."""
+
+    prompt = "unavailable_rebuild"
 
     def __init__(self, built_with: str, configured: str):
         self.built_with = built_with
@@ -30,11 +39,32 @@ class IndexModelMismatch(WijzerError):
         )
 
 
-class EmptyIndex(WijzerError):
+class EmptyIndex(Unavailable):
     """Nothing has been ingested yet."""
+
+    prompt = "unavailable_not_ingested"
 
     def __init__(self) -> None:
         super().__init__("the index is empty; run 'wijzer ingest' first")
+
+
+class StoreUnavailable(Unavailable):
+    """The Chroma server (WIJZER_CHROMA_URL) cannot be reached; the next request tries again."""
+
+    prompt = "unavailable_store"
+
+    def __init__(self, url: str, reason: object):
+        self.url = url
+        super().__init__(f"the Chroma server at {url} cannot be reached: {reason}")
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database (WIJZER_DATABASE_URL) cannot be reached; the next request tries again."""
+
+    prompt = "unavailable_database"
+
+    def __init__(self, reason: object):
+        super().__init__(f"the database cannot be reached: {reason}")
 
 
 class FittedModelMissing(WijzerError):

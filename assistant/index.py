@@ -10,10 +10,12 @@ import itertools
 import logging
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 import yaml
 from langchain_chroma import Chroma
@@ -22,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.embeddings import model_tag
-from assistant.errors import EmptyIndex, IndexModelMismatch
+from assistant.errors import EmptyIndex, IndexModelMismatch, StoreUnavailable
 from assistant.ledger import Ledger, LedgerEntry
 from assistant.models import Chunk, DocumentInfo
 from assistant.sentences import split
@@ -37,7 +39,10 @@ SENTENCE_WORDS = 14
 def _client(settings: Settings) -> chromadb.api.ClientAPI:
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https")
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https")
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise StoreUnavailable(settings.chroma_url, exc) from exc
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chromadb.Settings(anonymized_telemetry=False))
 
@@ -94,8 +99,8 @@ class Index:
         self.embeddings = embeddings
         self.model = model_tag(embeddings)
         self.ledger = Ledger(settings.ledger_path)
-        self._client = _client(settings)
-        self._store = self._open_store()
+        self._opened: tuple[chromadb.api.ClientAPI, Chroma, chromadb.Collection] | None = None
+        self._model_checked = False
         self._tokenizer = Tokenizer()
         self._glossary = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or {}
         self._lock = threading.Lock()
@@ -107,37 +112,79 @@ class Index:
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
         self._quotable: frozenset[str] = frozenset()
 
-    def _open_store(self) -> Chroma:
-        self._sentences = self._client.get_or_create_collection(
-            f"{self.settings.collection}_sentences", embedding_function=None,
-            metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
-        )
-        return Chroma(
-            collection_name=self.settings.collection,
-            embedding_function=self.embeddings,
-            client=self._client,
-            collection_metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
-        )
+    # -- the Chroma collections, opened on first use ---------------------------------------------
+    # With a Chroma server (WIJZER_CHROMA_URL) they may be out of reach: every call that needs them raises
+    # StoreUnavailable, the edge answers 503, and the next call tries again, so serving resumes by itself.
+
+    def _open(self) -> tuple[chromadb.api.ClientAPI, Chroma, chromadb.Collection]:
+        if self._opened is None:
+            with self.reaching():
+                client = _client(self.settings)
+                sentences = client.get_or_create_collection(
+                    f"{self.settings.collection}_sentences", embedding_function=None,
+                    metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
+                )
+                store = Chroma(
+                    collection_name=self.settings.collection,
+                    embedding_function=self.embeddings,
+                    client=client,
+                    collection_metadata={"hnsw:space": "cosine", _MODEL_KEY: self.model},
+                )
+            self._opened = (client, store, sentences)
+        return self._opened
+
+    @property
+    def _client(self) -> chromadb.api.ClientAPI:
+        return self._open()[0]
+
+    @property
+    def _store(self) -> Chroma:
+        return self._open()[1]
+
+    @property
+    def _sentences(self) -> chromadb.Collection:
+        return self._open()[2]
+
+    @contextmanager
+    def reaching(self):
+        """Turns a Chroma server out of reach into StoreUnavailable."""
+        try:
+            yield
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(self.settings.chroma_url or str(self.settings.chroma_path), exc) from exc
+
+    def reachable(self) -> bool:
+        """Whether the store answers now (always, when it is embedded)."""
+        if not self.settings.chroma_url:
+            return True
+        try:
+            with self.reaching():
+                self._client.heartbeat()
+            return True
+        except StoreUnavailable:
+            return False
 
     # -- the embedding model the index was built with --------------------------------------------
 
     def built_with(self) -> str | None:
-        meta = self._store._collection.metadata or {}
-        if self._store._collection.count() == 0 and not self.ledger.entries():
-            return None
-        return meta.get(_MODEL_KEY)
+        with self.reaching():
+            meta = self._store._collection.metadata or {}
+            if self._store._collection.count() == 0 and not self.ledger.entries():
+                return None
+            return meta.get(_MODEL_KEY)
 
     def check_model(self) -> None:
         built = self.built_with()
         if built is not None and built != self.model:
             raise IndexModelMismatch(built, self.model)
+        self._model_checked = True
 
     def reset(self) -> None:
         """Drop every chunk and ledger entry, e.g. to rebuild with another embedding model."""
         self._client.delete_collection(self.settings.collection)
         self._client.delete_collection(self._sentences.name)
         self.ledger.clear()
-        self._store = self._open_store()
+        self._opened = None
         self._loaded_generation = None
 
     # -- writing ---------------------------------------------------------------------------------
@@ -214,9 +261,11 @@ class Index:
         generation = self.ledger.generation()
         if generation == self._loaded_generation:
             return
-        with self._lock:
+        with self._lock, self.reaching():
             if generation == self._loaded_generation:
                 return
+            if not self._model_checked:  # the store was out of reach when the service started
+                self.check_model()
             entries = self.ledger.entries()
             chunks: list[Chunk] = []
             if entries:
@@ -275,7 +324,8 @@ class Index:
         if not self._chunks:
             raise EmptyIndex()
         vector = self.embed_query(query) if vector is None else vector
-        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k, filter=self._filter)
+        with self.reaching():
+            hits = self._store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k, filter=self._filter)
         out = []
         for doc, distance in hits:
             chunk = self._served.get(doc.id)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from assistant.answerability import Answerability, features
 from assistant.config import Settings
 from assistant.embeddings import CachedEmbeddings, build_embeddings
+from assistant.errors import StoreUnavailable
 from assistant.followup import standalone
 from assistant.generators import Draft, Generator, Writing, build_generator
 from assistant.index import Index
@@ -186,7 +187,10 @@ def build_service(settings: Settings) -> Service:
     # The router and retrieval embed the same question: the second time comes from the cache.
     embeddings = CachedEmbeddings(build_embeddings(settings))
     index = Index(settings, embeddings)
-    index.check_model()
+    try:
+        index.check_model()
+    except StoreUnavailable as exc:  # served anyway: questions get 503 until the store is back, then it is checked
+        log.error("%s; questions are answered with 503 until it is back", exc)
     router = Router(embeddings=embeddings if settings.routing_similarity else None)
     return Service(settings, index, router, build_generator(settings), Templates(settings.prompts_dir),
                    Answerability.load())

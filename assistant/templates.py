@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from string import Template
 
+from assistant.errors import DatabaseUnavailable, Unavailable
+
 
 class Templates:
     def __init__(self, folder: Path):
@@ -18,3 +20,12 @@ class Templates:
             return Template(self._texts[template]).substitute(values)
         except KeyError as exc:
             raise KeyError(f"prompt template {template!r} is missing or needs value {exc}") from exc
+
+
+def unavailable_text(templates: Templates, exc: Unavailable, contact: dict[str, str]) -> str:
+    """What a user reads when a part is out of reach: what is wrong and, unless only the database is (the chat
+    still answers then), where a person can be reached meanwhile."""
+    text = templates.render(exc.prompt)
+    if isinstance(exc, DatabaseUnavailable):
+        return text
+    return f"{text} {templates.render('unavailable_help', **contact)}"

@@ -11,9 +11,11 @@ import gradio as gr
 import yaml
 
 from assistant.config import Settings
+from assistant.errors import Unavailable
 from assistant.feedback import Feedback, FeedbackStore
 from assistant.models import Answer, Turn
 from assistant.service import Service
+from assistant.templates import Templates, unavailable_text
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,11 @@ class ChatUI:
         self._feedback = feedback
         self._count = count  # usage counters: route and reason, never the question
         self.text = yaml.safe_load((settings.prompts_dir / "ui.yaml").read_text(encoding="utf-8"))
+        self.templates = Templates(settings.prompts_dir)
+
+    def unavailable(self, exc: Unavailable) -> str:
+        log.error("chat: %s", exc)
+        return unavailable_text(self.templates, exc, self.settings.contact.model_dump())
 
     @property
     def service(self) -> Service:
@@ -125,12 +132,16 @@ class ChatUI:
             history += [Turn(role="user", content=record["question"]), Turn(role="assistant", content=record["answer"])]
         asked = messages + [{"role": "user", "content": question}]
         shown, answer = "", None
-        for kind, value in self.service.stream(question, history):
-            if kind == "delta":
-                shown += value
-                yield "", asked + [{"role": "assistant", "content": shown}], records
-            elif kind == "answer":
-                answer = value
+        try:
+            for kind, value in self.service.stream(question, history):
+                if kind == "delta":
+                    shown += value
+                    yield "", asked + [{"role": "assistant", "content": shown}], records
+                elif kind == "answer":
+                    answer = value
+        except Unavailable as exc:  # the question stays in the box, to be sent again
+            yield question, asked + [{"role": "assistant", "content": self.unavailable(exc)}], records
+            return
         self._count(answer)
         records = records + [{"question": question, **answer.model_dump(mode="json")}]
         yield "", asked + [{"role": "assistant", "content": self.render(answer)}], records
@@ -143,13 +154,19 @@ class ChatUI:
         rating = "up" if data.liked is True or data.liked == "Like" else "down"
         item = Feedback(rating=rating, question=record["question"], answer=record["answer"], route=record["route"],
                         reason=record["reason"], citations=record["citations"])
-        feedback_id = self.feedback.add(item)
+        try:
+            feedback_id = self.feedback.add(item)
+        except Unavailable as exc:
+            return None, self.unavailable(exc)
         return feedback_id, self.text["feedback_thanks"]
 
     def comment(self, feedback_id: int | None, comment: str):
         if feedback_id is None:
             return comment, self.text["feedback_first"]
-        self.feedback.update_comment(feedback_id, comment or "")
+        try:
+            self.feedback.update_comment(feedback_id, comment or "")
+        except Unavailable as exc:
+            return comment, self.unavailable(exc)
         return "", self.text["comment_saved"]
 
     # -- page --------------------------------------------------------------------------------------

@@ -148,6 +148,30 @@ def serve_copy(tmp_path_factory, corpus_data_dir: Path, name: str, env: dict | N
             out.close()
 
 
+class ChromaServer:
+    """A real `chroma run` server on a loopback port, over a folder; it can be stopped and started again on
+    the same port and folder, as an operator restarting it would."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.start()
+
+    def start(self) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([venv_bin("chroma"), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_until_up(f"{self.url}/api/v2/heartbeat", self.proc, timeout=60)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+
 class PostgresServer:
     """A real PostgreSQL server from Debian's package, in a temporary folder, on a free loopback port."""
 
@@ -167,9 +191,16 @@ class PostgresServer:
         self.port = free_port()
         run = lambda *args: subprocess.run(self.prefix + [str(a) for a in args], check=True, capture_output=True, text=True)
         run(self.bin / "initdb", "-D", self.root / "data", "-U", "wijzer", "-A", "trust", "-E", "UTF8", "--no-sync")
-        run(self.bin / "pg_ctl", "-D", self.root / "data", "-l", self.root / "log", "-w", "-t", "60", "-o",
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
         self._run = run
+        self.start()
+
+    def start(self) -> None:
+        self._run(self.bin / "pg_ctl", "-D", self.root / "data", "-l", self.root / "log", "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def pause(self) -> None:
+        """Stop the server and keep its data, to be started again on the same port."""
+        self._run(self.bin / "pg_ctl", "-D", self.root / "data", "-m", "fast", "-w", "stop")
 
     def create_database(self) -> str:
         """A fresh, empty database; its SQLAlchemy URL."""
@@ -183,7 +214,8 @@ class PostgresServer:
         return f"postgresql+psycopg://wijzer@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        self._run(self.bin / "pg_ctl", "-D", self.root / "data", "-m", "fast", "-w", "stop")
+        if (self.root / "data" / "postmaster.pid").exists():  # (not when a test left it paused)
+            self.pause()
         shutil.rmtree(self.root, ignore_errors=True)
 
 

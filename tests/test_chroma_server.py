@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from assistant.config import Settings
 from assistant.index import Index
 from ingest.pipeline import ingest
-from tests.conftest import free_port, stop, venv_bin, wait_until_up
+from tests.conftest import ChromaServer
 
 
 @pytest.fixture
 def chroma_url(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([venv_bin("chroma"), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
-    yield url
-    stop(proc)
+    server = ChromaServer(tmp_path / "chroma-server")
+    yield server.url
+    server.stop()
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_url, tmp_path, small_corpus, e5):
