@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test llm ingest serve bench load eval clean audit
+.PHONY: run test install install-test llm ingest serve bench load faults eval clean audit
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -66,6 +66,10 @@ bench: install-test
 # workspace replaces a document again and again (bench/load.py).
 load: install-test
 	$(BIN)/python bench/load.py
+
+# kill -9 of an ingest at 20 random moments, each followed by a new ingest: is the index whole? (about 10 min)
+faults: install
+	$(BIN)/python bench/faults.py --runs 20
 
 eval: install
 	$(BIN)/wijzer eval --out eval-report

@@ -27,7 +27,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     if report.rebuilt:
         print(f"note: the index was built with {report.rebuilt}; rebuilt it with {index.model}")
     print(report.summary())
-    return 1 if report.failed and not (report.added or report.changed or report.unchanged) else 0
+    return 1 if report.stopped or (report.failed and not (report.added or report.changed or report.unchanged)) else 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from chromadb.errors import ChromaError
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.errors import IngestError
+from assistant.errors import IngestError, StoreUnavailable
 from assistant.index import Index
 from assistant.ledger import LedgerEntry
 from assistant.models import Chunk, DocumentInfo
@@ -37,6 +40,7 @@ class IngestReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     rebuilt: str | None = None
+    stopped: str | None = None  # why writing to the index stopped (a full disk); what it served still stands
 
     def summary(self) -> str:
         line = (
@@ -46,6 +50,8 @@ class IngestReport:
         )
         for name, reason in self.failed:
             line += f"\n  failed: {name}: {reason}"
+        if self.stopped:
+            line += f"\n  stopped: {self.stopped}"
         return line
 
 
@@ -113,6 +119,17 @@ def check_readable(path: Path, chunk_chars: int, limits: Limits = Limits()) -> i
     return len(_chunks(path, info, "check", chunk_chars, limits))
 
 
+def _stopped(settings: Settings, source: str, exc: Exception) -> str:
+    """Why a document could not be written, naming a full disk when that is what it is."""
+    reason = f"writing {source} to the index failed ({type(exc).__name__}: {exc})"
+    if not settings.chroma_url:
+        free = shutil.disk_usage(settings.data_dir).free
+        if free < 16 << 20:
+            reason += f"; the disk holding {settings.data_dir} is full ({free >> 10} KB free)"
+    return (reason + ". Every document keeps the version the index served before; make room and ingest again: "
+            "what was half written is cleared then")
+
+
 def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
            on_progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Bring the index in line with the files. With no paths, the corpus folder and the uploads, and
@@ -172,11 +189,16 @@ def ingest(index: Index, paths: list[Path] | None = None, progress: bool = True,
                 doc_id=item.info.doc_id, source=item.info.source, version=item.version, title=item.info.title,
                 kind=item.info.kind, publisher=item.info.publisher, date=item.info.date, chunks=len(item.chunks),
             )
-            index.add_document(entry, item.chunks, on_progress=advance)
+            try:
+                index.add_document(entry, item.chunks, on_progress=advance)
+            except (ChromaError, OSError, sqlite3.Error, StoreUnavailable) as exc:
+                report.stopped = _stopped(settings, item.info.source, exc)
+                log.error("ingest stopped: %s", report.stopped)
+                break
             report.chunks_embedded += len(item.chunks)
             (report.added if item.is_new else report.changed).append(item.info.source)
 
-    if not paths:
+    if not paths and not report.stopped:
         for doc_id, entry in entries.items():
             if doc_id not in seen:
                 index.remove_document(doc_id)

@@ -126,7 +126,7 @@ class Documents:
 
         try:
             report = ingest(self.index, [path], progress=False, on_progress=progress)
-            failure = report.failed[0][1] if report.failed else ""
+            failure = report.failed[0][1] if report.failed else report.stopped or ""
         except (WijzerError, OSError) as exc:
             failure = str(exc)
         with self.db.session() as session:
