@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     embed_sentences: bool = True
 
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    # Lexical search in process (BM25, rebuilt from Chroma when documents change), or PostgreSQL full-text
+    # search on the database of database_url, for a document base past what one process holds (docs/scaling.md).
+    lexical: Literal["bm25", "postgres"] = "bm25"
     # Who writes the answer: quotes (extractive), or a language model held to the same passages.
     generator: Literal["extractive", "openai", "local"] = "extractive"
     top_k: int = 5

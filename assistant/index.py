@@ -93,6 +93,15 @@ def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int
     return frozenset(text for text, found in docs.items() if len(found) >= documents)
 
 
+def _lexical(settings: Settings):
+    """PostgreSQL full-text search when WIJZER_LEXICAL=postgres; None: the in-process BM25 index."""
+    if settings.lexical != "postgres":
+        return None
+    from assistant.lexical_pg import PostgresLexical
+
+    return PostgresLexical(settings.database)
+
+
 class Index:
     def __init__(self, settings: Settings, embeddings: Embeddings):
         self.settings = settings
@@ -101,6 +110,7 @@ class Index:
         self.ledger = Ledger(settings.ledger_path)
         self._opened: tuple[chromadb.api.ClientAPI, Chroma, chromadb.Collection] | None = None
         self._model_checked = False
+        self._lexical = _lexical(settings)
         self._tokenizer = Tokenizer()
         self._glossary = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or {}
         self._lock = threading.Lock()
@@ -184,6 +194,8 @@ class Index:
         self._client.delete_collection(self.settings.collection)
         self._client.delete_collection(self._sentences.name)
         self.ledger.clear()
+        if self._lexical:
+            self._lexical.clear()
         self._opened = None
         self._loaded_generation = None
 
@@ -200,12 +212,16 @@ class Index:
                 ids=[c.chunk_id for c in part],
             )
             self._add_sentences(part)
+            if self._lexical:
+                self._lexical.add(part)
             if on_progress:
                 on_progress(len(part))
         self.ledger.commit(entry)
         older = {"$and": [{"doc_id": entry.doc_id}, {"version": {"$ne": entry.version}}]}
         self._store._collection.delete(where=older)
         self._sentences.delete(where=older)
+        if self._lexical:
+            self._lexical.keep_version(entry.doc_id, entry.version)
 
     def _add_sentences(self, chunks: list[Chunk]) -> None:
         """Embed every quotable sentence of the chunks, so answers can pick sentences by meaning. A sentence
@@ -229,12 +245,16 @@ class Index:
         self.ledger.remove(doc_id)
         self._store._collection.delete(where={"doc_id": doc_id})
         self._sentences.delete(where={"doc_id": doc_id})
+        if self._lexical:
+            self._lexical.remove(doc_id)
 
     def sweep(self) -> int:
         """Delete chunks (and sentence vectors) no ledger entry points at, left by a crash mid-ingest;
         returns how many chunks."""
         entries = self.ledger.entries()
         self._delete_stale(self._sentences, entries)
+        if self._lexical:
+            self._lexical.sweep(entries)
         return self._delete_stale(self._store._collection, entries)
 
     @staticmethod
@@ -315,6 +335,9 @@ class Index:
         self._refresh()
         if not self._chunks:
             raise EmptyIndex()
+        if self._lexical:  # ids of other versions (an ingest under way) are left out
+            hits = self._lexical.search(query, 2 * k)
+            return [(self._served[cid], score) for cid, score in hits if cid in self._served][:k]
         return [(self._chunks[i], score) for i, score in self._bm25.search(query, k)]
 
     def dense_search(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[Chunk, float]]:

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from assistant.config import Settings
-from assistant.embeddings import build_embeddings
 from assistant.index import Index
 from ingest.pipeline import ingest
 from tests.conftest import ChromaServer, PostgresServer, free_port, stop, venv_bin, wait_until_up
