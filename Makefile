@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test llm ingest serve bench load faults eval clean audit
+.PHONY: run test install install-test llm ingest serve bench load faults scale eval clean audit
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -70,6 +70,10 @@ load: install-test
 # kill -9 of an ingest at 20 random moments, each followed by a new ingest: is the index whole? (about 10 min)
 faults: install
 	$(BIN)/python bench/faults.py --runs 20
+
+# A synthetic document base of 10,000 to 100,000 chunks through the real index, with PostgreSQL full-text search.
+scale: install-test ingest
+	$(BIN)/python bench/scale.py --postgres
 
 eval: install
 	$(BIN)/wijzer eval --out eval-report
