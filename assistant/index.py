@@ -117,7 +117,6 @@ class Index:
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
         self._served: dict[str, Chunk] = {}
-        self._filter: dict = {}
         self._bm25: BM25Index | None = None
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
         self._quotable: frozenset[str] = frozenset()
@@ -273,10 +272,6 @@ class Index:
     def documents(self) -> list[LedgerEntry]:
         return list(self.ledger.entries().values())
 
-    @staticmethod
-    def _version_filter(entries: dict[str, LedgerEntry]) -> dict:
-        return {"version": {"$in": sorted({e.version for e in entries.values()})}}
-
     def _refresh(self) -> None:
         generation = self.ledger.generation()
         if generation == self._loaded_generation:
@@ -289,13 +284,14 @@ class Index:
             entries = self.ledger.entries()
             chunks: list[Chunk] = []
             if entries:
-                got = self._store._collection.get(where=self._version_filter(entries), include=["metadatas"])
+                # all, then the ledger's versions: a filter listing one version per document fails past some
+                # thousands of documents (too many SQL variables in Chroma's SQLite; bench/scale.py)
+                got = self._store._collection.get(include=["metadatas"])
                 chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
                 chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
                 chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
             self._chunks = chunks
             self._served = {c.chunk_id: c for c in chunks}
-            self._filter = self._version_filter(entries)
             sentences = {c.chunk_id: split(c.text, c.section) for c in chunks}
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences),
                                    self._glossary)
@@ -307,7 +303,7 @@ class Index:
     def _load_sentence_vectors(self, entries: dict[str, LedgerEntry]) -> dict[str, dict[int, np.ndarray]]:
         if not entries:
             return {}
-        got = self._sentences.get(where=self._version_filter(entries), include=["embeddings", "metadatas"])
+        got = self._sentences.get(include=["embeddings", "metadatas"])
         vectors: dict[str, dict[int, np.ndarray]] = {}
         for vector, meta in zip(got["embeddings"], got["metadatas"]):
             if meta["chunk_id"] in self._served:
@@ -348,18 +344,17 @@ class Index:
             raise EmptyIndex()
         vector = self.embed_query(query) if vector is None else vector
         with self.reaching():
-            # Chroma holds only served chunks unless an ingest is under way (or crashed): then the search is
-            # filtered to the ledger's versions. Unfiltered it is several times faster on a large document base
-            # (bench/scale.py), where the filter lists one version per document.
-            whole = self._store._collection.count() == len(self._chunks)
-            hits = self._store.similarity_search_by_vector_with_relevance_scores(
-                vector.tolist(), k=k, filter=None if whole else self._filter)
+            # Chroma holds only served chunks unless an ingest is under way (or crashed): then as many more are
+            # asked for as it holds beside them, and only served ones are kept. (A filter on the ledger's
+            # versions made the search grow with the number of documents, and fails past some thousands.)
+            strays = max(0, self._store._collection.count() - len(self._chunks))
+            hits = self._store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k + strays)
         out = []
         for doc, distance in hits:
             chunk = self._served.get(doc.id)
             if chunk is not None:
                 out.append((chunk, 1.0 - float(distance)))
-        return out
+        return out[:k]
 
     def lexicon(self) -> BM25Index:
         """The BM25 index of the served chunks, for its tokenizer and term weights."""
