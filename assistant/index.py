@@ -71,6 +71,19 @@ def _chunk(chunk_id: str, meta: dict) -> Chunk:
     )
 
 
+def _get_all(collection, include: list[str], page: int = 10_000) -> dict[str, list]:
+    """Every record of a collection, read by id in pages: Chroma reads what `include` asks for with one SQL
+    variable per record, and past some 32,000 records refuses a single read ("too many SQL variables",
+    bench/scale.py at 100,000 chunks). The ids are read first; one deleted meanwhile is simply not returned."""
+    ids = collection.get(include=[])["ids"]
+    out: dict[str, list] = {"ids": [], **{name: [] for name in include}}
+    for start in range(0, len(ids), page):
+        got = collection.get(ids=ids[start : start + page], include=include)
+        for name in out:
+            out[name] += list(got[name])
+    return out
+
+
 def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int = 3,
                  alike: float = 0.6) -> frozenset[str]:
     """Sentences that stand alike in `documents` or more documents (a disclaimer, a 'last checked' line):
@@ -258,7 +271,7 @@ class Index:
 
     @staticmethod
     def _delete_stale(collection, entries: dict[str, LedgerEntry]) -> int:
-        got = collection.get(include=["metadatas"])
+        got = _get_all(collection, ["metadatas"])
         stale = [
             cid for cid, meta in zip(got["ids"], got["metadatas"])
             if entries.get(meta.get("doc_id")) is None or entries[meta["doc_id"]].version != meta.get("version")
@@ -286,7 +299,7 @@ class Index:
             if entries:
                 # all, then the ledger's versions: a filter listing one version per document fails past some
                 # thousands of documents (too many SQL variables in Chroma's SQLite; bench/scale.py)
-                got = self._store._collection.get(include=["metadatas"])
+                got = _get_all(self._store._collection, ["metadatas"])
                 chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
                 chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
                 chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
@@ -303,7 +316,7 @@ class Index:
     def _load_sentence_vectors(self, entries: dict[str, LedgerEntry]) -> dict[str, dict[int, np.ndarray]]:
         if not entries:
             return {}
-        got = self._sentences.get(include=["embeddings", "metadatas"])
+        got = _get_all(self._sentences, ["embeddings", "metadatas"])
         vectors: dict[str, dict[int, np.ndarray]] = {}
         for vector, meta in zip(got["embeddings"], got["metadatas"]):
             if meta["chunk_id"] in self._served:
