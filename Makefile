@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install install-test llm ingest serve bench load faults scale eval clean audit
+.PHONY: run test install install-test llm ingest serve bench load faults scale embedders eval clean audit
 
 # torch is installed first and on its own: pip would otherwise take a multi-GB CUDA build.
 $(BIN)/.installed: pyproject.toml
@@ -75,8 +75,12 @@ faults: install
 scale: install-test ingest
 	$(BIN)/python bench/scale.py --postgres
 
+# Every way of running each embedding model: chunks/s, one question's latency, retrieval (bench/embedders.py).
+embedders: install-test ingest
+	$(BIN)/python bench/embedders.py
+
 eval: install
 	$(BIN)/wijzer eval --out eval-report
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data .models
