@@ -104,6 +104,9 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service):
     "Someone with a knife is waiting for me outside the town hall",
     "Help, een vrouw met een bijl staat bij mijn auto",
     "Er staat een gewapende jongen bij de raadzaal",
+    "Op dit moment lopen er drie gemaskerde mannen rond ons huis",
+    "Er wachten nu twee onbekenden bij mijn voordeur",
+    "There are masked men in my garden",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)

@@ -100,3 +100,13 @@ def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(simil
 def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
     assert decision is not None and decision.reason == reason, decision
+
+
+@pytest.mark.parametrize("question", [
+    "Vannacht zijn de banden van mijn auto lek gestoken",
+    "Someone smashed the windows of my car at home",
+    "Mijn fiets is bij het stadhuis vernield en bekrast",
+])
+def test_damage_to_the_askers_things_is_a_threat(question):
+    decision = Router().classify(question)
+    assert decision is not None and decision.reason == "threat", decision
