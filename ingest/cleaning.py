@@ -63,9 +63,26 @@ def clean_block(block: str) -> list[str]:
     return lines
 
 
-def is_slide_fragment(lines: list[str]) -> bool:
-    """Words scattered over a slide (image captions, cut-up titles): short lines, no sentences."""
-    if not lines or any(line.startswith(("#", "- ")) for line in lines):
+_GLOSS = re.compile(r"^([A-Z][A-Za-z-]{2,}) \(([A-Za-z-]{2,})\)")  # a term and its gloss: 'VOLATILITY (VLUCHTIGHEID)'
+_ACRONYM = re.compile(r"^[A-Z]{2,8}$")
+
+
+def glossed_initials(blocks_: list[list[str]]) -> set[str]:
+    """The first letters of the terms a slide glosses, 'VOLATILITY (VLUCHTIGHEID)': an acronym made of them
+    ('VUCA') is what the slide is about, not a scattered word."""
+    return {m.group(1)[0] for lines in blocks_ for line in lines if (m := _GLOSS.match(line))}
+
+
+def is_gloss(lines: list[str], initials: set[str]) -> bool:
+    """A term with its gloss in brackets, or an acronym spelled out by the page's glossed terms."""
+    return len(lines) == 1 and bool(_GLOSS.match(lines[0]) or (_ACRONYM.match(lines[0]) and len(lines[0]) <= len(initials)
+                                                              and set(lines[0]) <= initials))
+
+
+def is_slide_fragment(lines: list[str], initials: set[str] = frozenset()) -> bool:
+    """Words scattered over a slide (image captions, cut-up titles): short lines, no sentences. Glosses
+    (is_gloss) are kept."""
+    if not lines or any(line.startswith(("#", "- ")) for line in lines) or is_gloss(lines, initials):
         return False
     words = sum(len(line.split()) for line in lines)
     if len(lines) == 1:
@@ -85,11 +102,14 @@ def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
     """Split text into cleaned blocks of lines, dropping empty, repeated and (optionally) fragment blocks."""
     out: list[list[str]] = []
     seen: set[str] = set()
-    for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        lines = clean_block(raw)
-        if not lines:
+    cleaned = [lines for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if (lines := clean_block(raw))]
+    initials = glossed_initials(cleaned) if drop_fragments else set()
+    for lines in cleaned:
+        if drop_fragments and is_slide_fragment(lines, initials):
             continue
-        if drop_fragments and is_slide_fragment(lines):
+        if drop_fragments and out and is_gloss(lines, initials) and is_gloss([out[-1][-1].removeprefix("- ")], initials):
+            # one slide's glossed terms: one list (as they stand side by side on the slide), not a run of headings
+            out[-1] = [line if line.startswith("- ") else f"- {line}" for line in out[-1] + lines]
             continue
         if out and re.search(r"[a-zà-ÿ]-$", out[-1][-1]) and lines[0][:1].islower():
             out[-1][-1] = out[-1][-1][:-1] + lines[0]  # a word hyphenated across a page or column break

@@ -53,3 +53,11 @@ def test_a_list_interrupted_by_a_blank_line_stays_one_list():
     text = "Het plan kent drie pijlers, te weten:\n- 1 Wethoudersland – bekendheid\n\n- 2 Een aantrekkelijk ambt\n- 3 Rechtspositie"
     assert blocks(text) == [["Het plan kent drie pijlers, te weten:", "- 1 Wethoudersland – bekendheid",
                              "- 2 Een aantrekkelijk ambt", "- 3 Rechtspositie"]]
+
+
+def test_a_slide_of_glossed_terms_and_their_acronym_is_kept():
+    text = ("**VOLATILITY**\n(VLUCHTIGHEID)\n?\n\n**UNCERTAINTY**\n(ONZEKERHEID)\n\n**VUCA**\n\n"
+            "**COMPLEXITY**\n(COMPLEXITEIT)\n\n**AMBIGUITY**\n(ONDUIDELIJKHEID)\n\nMEER\n\nBOZ")
+    # one list (not five headings); 'MEER' and 'BOZ' are scattered words: no glossed terms spell them
+    assert blocks(text, drop_fragments=True) == [["- VOLATILITY (VLUCHTIGHEID) ?", "- UNCERTAINTY (ONZEKERHEID)", "- VUCA",
+                                                  "- COMPLEXITY (COMPLEXITEIT)", "- AMBIGUITY (ONDUIDELIJKHEID)"]]

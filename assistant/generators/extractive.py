@@ -77,6 +77,7 @@ DOCUMENT_WORD_IDF = 1.4
 
 # A sentence that starts by pointing back ('Het heeft ervaringsdeskundigen ...', 'Zij pleit ervoor ...')
 # goes on about what the sentence before it named: after the best sentence it is quoted too.
+_WORD = re.compile(r"\w+")
 _POINTS_BACK = re.compile(r"^(Het|Hij|Zij|Ze|Dit|Deze|Dat|Die|Daarbij|Daarnaast|Daarin|Daarvoor|Ook)\b")
 
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
@@ -195,7 +196,11 @@ class ExtractiveGenerator:
         best = scored[0].score
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
-        chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio))
+        # an item that only names what was asked ('VUCA' for 'Waar staat VUCA voor?') is the term whose
+        # list beside it answers: all of that list comes along, not only the items that score as well
+        asked = {w.lower() for w in _WORD.findall(question)}
+        naming = {id(c) for c in chosen if c.is_item and {w.lower() for w in _WORD.findall(c.text)} <= asked}
+        chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio), naming)
         chosen += self._continuation(scored[0], found, chosen)
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(chosen, passages)
@@ -220,7 +225,8 @@ class ExtractiveGenerator:
             return []
         return [after]
 
-    def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float) -> list[Candidate]:
+    def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float,
+                         naming: set[int] = frozenset()) -> list[Candidate]:
         """A sentence that introduces a list ('We lobbyen onder meer voor:') brings its items along, a
         chosen list item brings the items beside it under the same heading that fit as well (all the
         don'ts, not the first two), and a title-page line the lines right beside it ('Jeroen van Gool',
@@ -247,7 +253,8 @@ class ExtractiveGenerator:
                 for item in found:
                     if (item.passage == sentence.passage and item.is_item and not item.sentence.stacked
                             and item.sentence.heading == sentence.sentence.heading
-                            and item.score >= good_enough and item not in keep and room(sentence.passage)):
+                            and (item.score >= good_enough or id(sentence) in naming)
+                            and item not in keep and room(sentence.passage)):
                         keep.append(item)
         return keep
 
