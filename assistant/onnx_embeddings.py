@@ -1,9 +1,10 @@
 """A local sentence-transformers model run by onnxruntime, in fp32 or with int8 weights.
 
 The ONNX file is exported once from the model's own weights (torch.onnx, nothing downloaded) and, for int8,
-quantised by onnxruntime's dynamic quantisation; both are kept in the models folder (WIJZER_MODELS_DIR). The model is
-read as sentence-transformers describes it: its tokenizer cut at max_seq_length, mean pooling over the
-attention mask, then normalised. Only models of that shape (Transformer, mean Pooling, Normalize) are accepted.
+quantised by onnxruntime's dynamic quantisation; both are kept in the models folder (WIJZER_MODELS_DIR).
+The model is read as sentence-transformers describes it: its tokenizer cut at max_seq_length, mean pooling
+over the attention mask, then normalised. Only models of that shape (Transformer, mean Pooling, Normalize)
+are accepted.
 """
 
 from __future__ import annotations
