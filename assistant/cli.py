@@ -34,8 +34,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant.api import create_app
+    from assistant.errors import IndexModelMismatch
+    from assistant.service import build_service
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level.lower())
+    try:  # built before the server, so an index of another model stops it with one line, not a traceback
+        service = build_service(settings)
+    except IndexModelMismatch as exc:
+        print(f"wijzer serve: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(settings, service), host=args.host, port=args.port, log_level=settings.log_level.lower())
     return 0
 
 

@@ -37,3 +37,9 @@ def test_ingest_prints_a_summary_line(tmp_path, small_corpus):
     assert "2 added, 0 changed, 0 removed, 0 unchanged, 0 failed" in result.stdout
     again = _run(["ingest", "--quiet"], tmp_path / "data", WIJZER_CORPUS_DIR=str(small_corpus))
     assert "0 added, 0 changed, 0 removed, 2 unchanged, 0 failed; 0 chunks embedded" in again.stdout
+
+
+def test_serve_on_an_index_of_another_model_stops_with_one_line(data_copy):
+    result = _run(["serve", "--port", "8799"], data_copy, WIJZER_EMBEDDER="sentence-transformers")
+    assert result.returncode == 2
+    assert "wijzer ingest" in result.stderr and "Traceback" not in result.stderr
