@@ -306,7 +306,7 @@ class E5OnnxEmbeddings(Embeddings):
             means = onnx_runtime.mean_pool(hidden, mask)
             for row, i in enumerate(picked):
                 sums[owner[i]] += (len(windows[i]) - 2 or 1) * means[row]
-        return (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)
+        return onnx_runtime.normalised(sums).astype(np.float32)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._embed([f"passage: {t}" for t in texts]).tolist() if texts else []

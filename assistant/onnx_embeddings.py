@@ -76,8 +76,7 @@ class OnnxEmbeddings(Embeddings):
         feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-        pooled = onnx_runtime.mean_pool(self._session.run(None, feed)[0], feed["attention_mask"])
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return onnx_runtime.normalised(onnx_runtime.mean_pool(self._session.run(None, feed)[0], feed["attention_mask"]))
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []

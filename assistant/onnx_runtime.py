@@ -1,5 +1,5 @@
 """What the two ONNX embedders share: a file written whole or not at all, a torch module exported to ONNX,
-its int8 copy, an onnxruntime session, and mean pooling over the attention mask."""
+its int8 copy, an onnxruntime session, mean pooling over the attention mask, and unit length."""
 
 from __future__ import annotations
 
@@ -76,3 +76,8 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The mean of each row's token vectors where the mask is 1."""
     weights = mask[..., None].astype(np.float32)
     return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    """Each row at unit length (a row of zeros stays zeros)."""
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
