@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.bm25 import BM25Index, Tokenizer
-from assistant.generators.extractive import holds_kind_asked
+from assistant.generators.extractive import asks_kind, holds_kind_asked, kind_question, question_parts
 
 TEXTS = [
     "Drie maanden na uw vertrek begint de sollicitatieplicht, met een re-integratieplan.",
@@ -53,6 +53,29 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Hoeveel weken verlof krijg ik?", "Het verlof duurt zestien weken.", True),
     ("Hoeveel weken verlof krijg ik?", "De uitkering is 80 procent.", False),
     ("Hoeveel leden heeft de vereniging?", "De vereniging heeft ruim 1.100 leden.", True),
+    ("Hoeveel kost een opleiding bij de vereniging?", "Er zijn 12 opleidingen per jaar.", False),
+    ("Wat kost het lidmaatschap?", "Het lidmaatschap kost 250 euro per jaar.", True),
+    ("Hoe hoog is de vergoeding in euro's?", "De onkostenvergoeding wordt gehalveerd.", False),
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("Hoe lang duurt het ziekteverlof en wat gebeurt er met mijn onkostenvergoeding?",
+     ["Hoe lang duurt het ziekteverlof", "wat gebeurt er met mijn onkostenvergoeding"]),
+    ("Wat is wachtgeld? En hoe lang krijg ik het?", ["Wat is wachtgeld", "En hoe lang krijg ik het"]),
+    ("Kan ik ontheffing krijgen, en wie beslist daarover?", ["Kan ik ontheffing krijgen", "wie beslist daarover"]),
+    ("Wat is het verschil tussen de arenacultuur en de debatcultuur?", []),
+    ("Ik ben 58 en wethouder sinds 2014. Tot wanneer loopt mijn uitkering?", []),
+])
+def test_a_question_that_asks_two_things_is_split_where_the_second_starts(question, parts):
+    assert question_parts(question) == parts
+
+
+def test_a_follow_up_that_asks_its_own_question_asks_its_own_kind_of_answer():
+    asked = "Hoe lang duurt het zwangerschapsverlof? En krijgt mijn vervanger dezelfde vergoedingen?"
+    focus = "En krijgt mijn vervanger dezelfde vergoedingen?"
+    assert asks_kind(asked) and not asks_kind(kind_question(asked, focus))
+    short = "Hoe lang duurt het zwangerschapsverlof? En bij ziekte?"
+    assert asks_kind(kind_question(short, "En bij ziekte?"))  # too short to ask its own: the kind carries over

@@ -30,6 +30,8 @@ RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 # an address, e-mail address or telephone number one.
 _AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
 _TIME = r"(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur|uren|years?|months?|weeks?|days?|hours?)"
+_PRICE_ASKED = (r"\b(wat kost|wat kosten|hoeveel kost|hoeveel kosten|hoeveel euro|in euro\w*|hoe duur|prijs|tarief|"
+                r"welk bedrag|how much does|what does it cost|cost|costs|price|fee)\b")
 _NAME = r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,}"
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
@@ -40,9 +42,11 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # 'Hoeveel weken ...' wants a number of weeks; 'hoeveel wachtgeld' or 'hoe hoog' a level or a count, which a
     # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
     (rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b", rf"\b{_AMOUNT}\s+{_TIME}\b"),
-    (rf"^(?!.*\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b).*"
+    (rf"^(?!.*\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b)(?!.*{_PRICE_ASKED}).*"
      r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
      rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
+    # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
+    (_PRICE_ASKED, r"€|\beuro\b|\bEUR\b"),
     (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
     # 'wie' wants a person: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van Gool').
     (r"\b(wie|who)\b", _NAME),
@@ -51,6 +55,30 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
     (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
 ))
+
+
+# A question that asks two things ('Hoe lang duurt mijn verlof en loopt mijn salaris door?') is split where
+# the second starts: after a question mark or a semicolon, or at 'en'/'and' before a question word or a verb
+# that opens a question. Each part gets its own best sentence.
+_OPENS_QUESTION = (r"wie|wat|wanneer|waar|waarom|hoe|hoeveel|hoelang|welk|welke|vanaf|sinds|mag|mogen|moet|moeten|"
+                   r"kan|kun|kunnen|krijg|krijgt|krijgen|loopt|lopen|is|zijn|wordt|word|worden|heb|heeft|hebben|"
+                   r"geldt|gelden|blijft|blijf|telt|tellen|who|what|when|where|why|how|which|does|do|are|can|will")
+_PARTS = re.compile(rf"\?\s+|;\s+|,?\s+(?:en|and|maar|but)\s+(?=(?:{_OPENS_QUESTION})\b)", re.IGNORECASE)
+# A follow-up of this many words asks its own question: the kind of answer it wants (a number, a name) is its
+# own, not that of the question before it ('En krijgt mijn vervanger hetzelfde salaris?' after 'Hoe lang ...').
+_OWN_QUESTION_WORDS = 5
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks, when it asks more than one; else []."""
+    parts = [part.strip(" ,?") for part in _PARTS.split(question)]
+    parts = [part for part in parts if len(part.split()) >= 3]
+    return parts if len(parts) >= 2 else []
+
+
+def kind_question(question: str, focus: str | None) -> str:
+    """What decides the kind of answer asked for: a follow-up that asks its own question, else the whole."""
+    return focus if focus and len(focus.split()) >= _OWN_QUESTION_WORDS else question
 
 
 def asks_kind(question: str) -> bool:
@@ -129,6 +157,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     """Every quotable sentence of the passages, with its features for the ranker."""
     weights = lexicon.term_weights(question)
     focus_weights = lexicon.term_weights(focus or "")
+    kind_asked = kind_question(question, focus)
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         # A question may name the document ('volgens die presentatie', 'in de publicatie'): its title and kind
@@ -155,7 +184,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
                 "lexical": lexical, "heading": heading, "meaning": meaning,
-                "number": float(holds_kind_asked(question, sentence.text)),
+                "number": float(holds_kind_asked(kind_asked, sentence.text)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
             }))
     return out
@@ -196,6 +225,7 @@ class ExtractiveGenerator:
         best = scored[0].score
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
+        chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen)
         # an item that only names what was asked ('VUCA' for 'Waar staat VUCA voor?') is the term whose
         # list beside it answers: all of that list comes along, not only the items that score as well
         asked = {w.lower() for w in _WORD.findall(question)}
@@ -207,12 +237,26 @@ class ExtractiveGenerator:
         draft.support = max(c.features["lexical"] for c in chosen)
         draft.meaning = max(c.features["meaning"] for c in chosen)
         draft.confidence = best
-        if asks_kind(question):
+        if asks_kind(kind_question(question, focus)):
             draft.kind = 1.0 if any(c.features["number"] for c in chosen) else -1.0
         return draft
 
     def write(self, question: str, passages: list[Passage], draft: Draft) -> Writing:
         return Writing.done(draft)
+
+    def _best_per_part(self, asked: str, passages: list[Passage], lexicon: BM25Index, query_vector: np.ndarray | None,
+                       found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """For a question that asks several things, the best sentence for each part not yet quoted: the part's
+        words and kind of answer decide, the whole question's meaning and the passages' ranks still count."""
+        extra: list[Candidate] = []
+        for part in question_parts(asked):
+            own = candidates(part, passages, lexicon, None, query_vector)  # same sentences, in the same order
+            for c in own:
+                c.score = self.score(c)
+            best = max(range(len(own)), key=lambda i: own[i].score)
+            if own[best].features["lexical"] > 0 and found[best] not in chosen and found[best] not in extra:
+                extra.append(found[best])
+        return extra
 
     @staticmethod
     def _continuation(best: Candidate, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
