@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from assistant.language import SENTENCE_END
 
 # Bump when split() changes: sentence vectors are stored by position, so every document is embedded anew.
-SPLIT_VERSION = "4"
+SPLIT_VERSION = "5"
 
 _DIGIT = re.compile(r"\d")
+# A quotation opened and not yet closed ('Een onverwacht beeld. Vrouwen als wethouders ...'): a title with a full
+# stop inside it, which does not end the sentence. Elisions ('s, 't, 'n) open nothing.
+_OPENING_QUOTE = re.compile(r"(?<![\w'’])['‘](?!(s|t|n)\b)(?=\w)")
+_CLOSING_QUOTE = re.compile(r"(?<=[\w.!?])['’](?!\w)")
 # Sections that list where a text comes from or who took part: they name sources, they never answer.
 _REFERENCE_HEADINGS = re.compile(r"^(bronnen|bron|geraadpleegde literatuur|literatuur|lijst van meedenkers)$", re.I)
 # A table row's label standing over its items ('Lef:' over what wethouders can do for lef).
@@ -71,10 +75,21 @@ def split(text: str, section: str | None = None) -> list[Sentence]:
         if " | " in line and line.endswith("?"):
             heading = line  # a table's header row
             continue
-        for sentence in SENTENCE_END.split(line):
+        for sentence in _within_quotes(SENTENCE_END.split(line)):
             words = len(sentence.split())
             if (words >= 4 and (sentence[-1] in ".!?:)’'\"" or len(sentence) > 80)) or (
                 words >= 2 and ":" in sentence and _DIGIT.search(sentence)  # 'Telefoon: 070 221 07 70'
             ):
                 out.append(Sentence(sentence, False, heading, is_question=sentence.endswith("?")))
+    return out
+
+
+def _within_quotes(pieces: list[str]) -> list[str]:
+    """The pieces of a line, joined again where a split fell inside a quotation."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(_OPENING_QUOTE.findall(out[-1])) > len(_CLOSING_QUOTE.findall(out[-1])):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
     return out

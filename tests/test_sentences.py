@@ -42,3 +42,10 @@ def test_a_stack_of_headings_without_text_is_quoted_as_items():
                                                    "Jeroen van Gool", "Directeur Wethoudersvereniging"]
     assert found[-1].heading == "Beleidsplan 2025-2030" and not found[-1].is_item
     assert all(s.heading == "Voorwoord" and s.stacked for s in found if s.is_item)
+
+
+def test_a_full_stop_inside_a_quoted_title_does_not_end_the_sentence_but_an_elision_opens_nothing():
+    cited = "² Bron: 'Een onverwacht beeld. Vrouwen als wethouders', de vereniging met Meer Vrouwen in de Politiek, 2024"
+    assert [s.text for s in split(cited)] == [cited]
+    night = "Het team is 's nachts bereikbaar. Bel dan het nummer op de kaart van het bureau."
+    assert len(split(night)) == 2
