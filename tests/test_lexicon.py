@@ -56,6 +56,12 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Hoeveel kost een opleiding bij de vereniging?", "Er zijn 12 opleidingen per jaar.", False),
     ("Wat kost het lidmaatschap?", "Het lidmaatschap kost 250 euro per jaar.", True),
     ("Hoe hoog is de vergoeding in euro's?", "De onkostenvergoeding wordt gehalveerd.", False),
+    ("Wie schreef de publicatie?", "Toekomstbestendig decentraal bestuur", False),  # a name is capitalised
+    ("Wie schreef de publicatie?", "Dries Bartelink en Daan van den Berg", True),
+    ("Wie beslist over mijn verlof?", "Het college verleent het verlof op verzoek.", True),
+    ("Met wie deed de vereniging het onderzoek?", "Het onderzoek werd gedaan met Avans.", True),
+    ("Wat is het bezoekadres?", "De vereniging bestaat sinds 2004 en groeit.", False),
+    ("Wat is het bezoekadres?", "Nassaulaan 12, 2514 JS Den Haag", True),
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds

@@ -32,7 +32,11 @@ _AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
 _TIME = r"(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur|uren|years?|months?|weeks?|days?|hours?)"
 _PRICE_ASKED = (r"\b(wat kost|wat kosten|hoeveel kost|hoeveel kosten|hoeveel euro|in euro\w*|hoe duur|prijs|tarief|"
                 r"welk bedrag|how much does|what does it cost|cost|costs|price|fee)\b")
-_NAME = r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,}"
+# Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
+_OFFICE = (r"\b(college|raad|gemeenteraad|burgemeester|wethouders?|minister\w*|ministerie|kamer|rijk|vereniging|bureau|"
+           r"commissie|griffier|gemeentesecretaris|arts|verloskundige|vertrouwenspersoon\w*|ondersteuningsteam|"
+           r"gemeente|rechter|politie|onderzoeker\w*|advocaat)\b")
+_NAME = r"(?-i:\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,})"
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
      rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
@@ -48,10 +52,11 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
     (_PRICE_ASKED, r"€|\beuro\b|\bEUR\b"),
     (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
-    # 'wie' wants a person: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van Gool').
-    (r"\b(wie|who)\b", _NAME),
+    # 'wie' wants a person or a body: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van
+    # Gool'), a capitalised word inside a sentence ('Avans', 'Tappan'), or an office ('het college', 'de raad').
+    (r"\b(wie|who)\b", rf"{_NAME}|(?-i:(?<=[a-zà-ÿ,;:(] )[A-Z][a-zà-ÿ]{{2,}})|{_OFFICE}"),
     (r"\b(adres|postadres|bezoekadres|afleveradres|address|waar zit|waar zitten|where is)\b",
-     r"\b\d{4}\s?[A-Z]{2}\b|\bPostbus\b"),
+     r"(?-i:\b\d{4}\s?[A-Z]{2}\b)|\bPostbus\b"),
     (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
     (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
 ))
