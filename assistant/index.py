@@ -27,13 +27,12 @@ from assistant.embeddings import model_tag
 from assistant.errors import EmptyIndex, IndexModelMismatch, StoreUnavailable
 from assistant.ledger import Ledger, LedgerEntry
 from assistant.models import Chunk, DocumentInfo
-from assistant.sentences import split
+from assistant.sentences import embedding_text, split
 
 log = logging.getLogger(__name__)
 
 _MODEL_KEY = "embedding_model"
 GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"  # English words -> the documents' Dutch ones
-SENTENCE_WORDS = 14
 
 
 def _client(settings: Settings) -> chromadb.api.ClientAPI:
@@ -236,16 +235,17 @@ class Index:
             self._lexical.keep_version(entry.doc_id, entry.version)
 
     def _add_sentences(self, chunks: list[Chunk]) -> None:
-        """Embed every quotable sentence of the chunks, so answers can pick sentences by meaning. A sentence
-        is embedded by its first SENTENCE_WORDS words, and a text that repeats is embedded once: it keeps
-        the cost of ingest within half again that of the chunks alone (see bench/run.py)."""
+        """Embed every quotable sentence of the chunks with its heading (sentences.embedding_text), so answers
+        can pick sentences by meaning. A text that repeats is embedded once; bench/run.py measures what the
+        sentences add to the cost of ingest."""
         if not self.settings.embed_sentences:
             return
         ids, texts, metadatas = [], [], []
         for c in chunks:
-            for position, sentence in enumerate(split(c.text, c.section)):
+            found = split(c.text, c.section)
+            for position in range(len(found)):
                 ids.append(f"{c.chunk_id}#s{position:03d}")
-                texts.append(" ".join(sentence.text.split()[:SENTENCE_WORDS]))
+                texts.append(embedding_text(found, position))
                 metadatas.append({"doc_id": c.doc.doc_id, "version": c.version, "chunk_id": c.chunk_id,
                                   "position": position})
         if ids:

@@ -21,7 +21,7 @@ from assistant.generators import Draft, Writing
 from assistant.language import NUMBER_WORDS, compound_match, coverage
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
-from assistant.sentences import Sentence, split
+from assistant.sentences import POINTS_BACK, Sentence, split
 
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 
@@ -108,10 +108,7 @@ FOCUS_SHARE = 0.7
 # not the words the whole corpus shares ('wethouder', 'bestuur'), nor those of the largest document.
 DOCUMENT_WORD_IDF = 1.4
 
-# A sentence that starts by pointing back ('Het heeft ervaringsdeskundigen ...', 'Zij pleit ervoor ...')
-# goes on about what the sentence before it named: after the best sentence it is quoted too.
 _WORD = re.compile(r"\w+")
-_POINTS_BACK = re.compile(r"^(Het|Hij|Zij|Ze|Dit|Deze|Dat|Die|Daarbij|Daarnaast|Daarin|Daarvoor|Ook)\b")
 
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
 SELECTION_PARAMS = ("keep_ratio", "max_sentences", "sibling_ratio")
@@ -265,12 +262,13 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _continuation(best: Candidate, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """The sentence right after the best one, when it points back to it and is not quoted yet."""
+        """The sentence right after the best one, when it points back to it ('Het heeft ervaringsdeskundigen ...')
+        and is not quoted yet."""
         if best.is_item:
             return []
         after = next((c for c in found if c.passage == best.passage and c.position == best.position + 1), None)
         if (after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading
-                or not _POINTS_BACK.match(after.text)):
+                or not POINTS_BACK.match(after.text)):
             return []
         return [after]
 
