@@ -130,6 +130,9 @@ class BM25Index:
         need = max(7, math.ceil(0.65 * len(word)))
         root = word[:need]
         near = [w for w in self._words if w.startswith(root) and not w.isdigit()]
+        if not near and len(word) >= 9:  # a typo in the root ('soliciteren' asked, 'sollicitatieplicht' written)
+            near = [w for w in self._words if len(w) >= need and not w.isdigit()
+                    and any(within_one_edit(word[:n], w[:need], swaps=True) for n in (need - 1, need, need + 1))]
         return max(near, key=lambda w: (self._words[w], w)) if near else None
 
     def _part_strength(self, part: str) -> int:

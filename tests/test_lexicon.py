@@ -36,6 +36,8 @@ def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
 def test_another_form_of_a_root_finds_the_word_the_documents_use(lexicon):
     # 'solliciteren' is written nowhere; 'sollicitatieplicht' is, and shares its root.
     assert lexicon.search("Moet ik solliciteren?", k=1)[0][0] == 0
+    # a typo in the root as well ('sollisiteren'): still that word
+    assert lexicon.search("Wanneer moet ik gaan sollisiteren?", k=1)[0][0] == 0
     assert lexicon.unknown_terms("Ik ben zwanger") == []
     assert lexicon.search("Ik ben zwanger", k=1)[0][0] == 3
 
