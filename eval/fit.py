@@ -163,12 +163,19 @@ def ranker_examples(service: Service, questions: list[Labelled]) -> list[tuple[l
         history = list(item.history)
         query = standalone(item.q, history)
         found = retrieve(service.index, query, service.settings)
-        focus = item.q if query != item.q else None
-        found_sentences = candidates(query, found.passages, lexicon, focus, found.query_vector)
+        focus, focus_vector = _focus(service, item, query)
+        found_sentences = candidates(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
         labels = [int(any(re.search(f, c.text) for f in item.facts)) for c in found_sentences]
         if any(labels) and not all(labels):
             groups.append(([_vector(c.features, RANKER_FEATURES) for c in found_sentences], labels))
     return groups
+
+
+def _focus(service: Service, item: Labelled, query: str) -> tuple[str | None, np.ndarray | None]:
+    """For a follow-up, the words just asked and their embedding, as the service hands them to the generator."""
+    if query == item.q:
+        return None, None
+    return item.q, service.index.embed_query(item.q)
 
 
 def _top1(groups, score) -> float:
@@ -217,7 +224,7 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
     for item in questions:
         if item.facts:
             query = standalone(item.q, list(item.history))
-            prepared.append((item, query, retrieve(service.index, query, service.settings)))
+            prepared.append((query, _focus(service, item, query), item, retrieve(service.index, query, service.settings)))
     table = []
     for keep_ratio in keep:
         for max_sentences in most:
@@ -225,9 +232,8 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
                 params = {"keep_ratio": keep_ratio, "max_sentences": max_sentences, "sibling_ratio": sibling_ratio}
                 generator = ExtractiveGenerator(ranker, **params)
                 recall, length = [], []
-                for item, query, found in prepared:
-                    draft = generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
-                                               query_vector=found.query_vector)
+                for query, (focus, focus_vector), item, found in prepared:
+                    draft = generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
                     recall.append(all(re.search(f, draft.text) for f in item.facts))
                     length.append(draft.text.count("["))
                 table.append({**params, "all_facts": round(float(np.mean(recall)), 3),
@@ -272,8 +278,8 @@ def answerability_examples(service: Service, questions: list[Labelled]) -> tuple
         if service.router.classify(item.q, in_context=query) is not None:
             continue
         found = retrieve(service.index, query, service.settings)
-        draft = service.generator.generate(query, found.passages, lexicon, focus=item.q if query != item.q else None,
-                                           query_vector=found.query_vector)
+        focus, focus_vector = _focus(service, item, query)
+        draft = service.generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
         if not draft.text:
             continue
         values = features(query, found, draft, lexicon, service.router.personal(item.q))

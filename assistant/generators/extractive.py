@@ -100,6 +100,8 @@ def holds_kind_asked(question: str, sentence: str) -> bool:
 # items under "Don'ts" are the don'ts), so the heading counts in full; a paragraph only in part.
 HEADING_WEIGHT = 0.5
 ITEM_HEADING_WEIGHT = 1.0
+# A heading names what was asked when the question's terms and the heading's words are the same.
+HEADING_NAMES = 0.99
 # In a follow-up, the share of a sentence's score that comes from the words just asked ("En wat zijn
 # de don'ts?"); the rest comes from the whole conversation's question, which keeps it on topic.
 FOCUS_SHARE = 0.7
@@ -155,8 +157,9 @@ def _heading_fit(weights: dict[str, float], above: set[str]) -> float:
 
 
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
-               query_vector: np.ndarray | None = None) -> list[Candidate]:
-    """Every quotable sentence of the passages, with its features for the ranker."""
+               query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> list[Candidate]:
+    """Every quotable sentence of the passages, with its features for the ranker. In a follow-up, closeness
+    in meaning to the words just asked (`focus_vector`) counts as the focus's words do (FOCUS_SHARE)."""
     weights = lexicon.term_weights(question)
     focus_weights = lexicon.term_weights(focus or "")
     kind_asked = kind_question(question, focus)
@@ -182,6 +185,8 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
             vector = passage.sentence_vectors.get(position)
             if vector is not None and query_vector is not None:
                 meaning = float(vector @ query_vector)
+                if focus_vector is not None:
+                    meaning = FOCUS_SHARE * float(vector @ focus_vector) + (1 - FOCUS_SHARE) * meaning
             else:  # no sentence vectors (WIJZER_EMBED_SENTENCES off): the passage's own closeness stands in
                 meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
@@ -217,8 +222,8 @@ class ExtractiveGenerator:
         return self.ranker.logit(candidate.features)
 
     def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
-                 query_vector: np.ndarray | None = None) -> Draft:
-        found = candidates(question, passages, lexicon, focus, query_vector)
+                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> Draft:
+        found = candidates(question, passages, lexicon, focus, query_vector, focus_vector)
         if not found:
             return Draft(text="")
         for c in found:
@@ -228,10 +233,14 @@ class ExtractiveGenerator:
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
         chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen)
+        named = self._named_list(focus or question, lexicon, found, chosen)
+        chosen += named
         # an item that only names what was asked ('VUCA' for 'Waar staat VUCA voor?') is the term whose
-        # list beside it answers: all of that list comes along, not only the items that score as well
+        # list beside it answers, as is an item of the list whose heading was asked for: all of that list
+        # comes along, not only the items that score as well
         asked = {w.lower() for w in _WORD.findall(question)}
         naming = {id(c) for c in chosen if c.is_item and {w.lower() for w in _WORD.findall(c.text)} <= asked}
+        naming |= {id(c) for c in named}
         chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio), naming)
         chosen += self._continuation(scored[0], found, chosen)
         chosen.sort(key=lambda c: (c.passage, c.position))
@@ -245,6 +254,17 @@ class ExtractiveGenerator:
 
     def write(self, question: str, passages: list[Passage], draft: Draft) -> Writing:
         return Writing.done(draft)
+
+    @staticmethod
+    def _named_list(asked: str, lexicon: BM25Index, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """When what was asked is exactly what a list's heading names ('En wat zijn de don'ts?' and the
+        heading "Don'ts"), the best item of that list: its other items come along with it (_with_list_items)."""
+        weights = lexicon.term_weights(asked)
+        named = [c for c in found if c.is_item and c.sentence.heading and not c.sentence.stacked
+                 and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading))) >= HEADING_NAMES]
+        if not named or any(c.is_item and c.sentence.heading == named[0].sentence.heading for c in chosen):
+            return []
+        return [max(named, key=lambda c: c.score)]
 
     def _best_per_part(self, asked: str, passages: list[Passage], lexicon: BM25Index, query_vector: np.ndarray | None,
                        found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
