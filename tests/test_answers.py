@@ -92,9 +92,17 @@ def test_a_typo_still_finds_what_it_meant(service):
     assert answer.route is Route.answer and "1.100" in answer.answer
 
 
-def test_a_question_no_document_answers_goes_to_the_bureau(service):
-    answer = service.ask("Krijg ik als wethouder een auto van de zaak?")
-    assert (answer.route, answer.reason) == (Route.escalate, "not_found") and answer.citations == []
+@pytest.mark.parametrize("question", ["Krijg ik als wethouder een auto van de zaak?",
+                                      "Hoeveel vakantiedagen heeft een wethouder per jaar?",
+                                      "Wat kost het lidmaatschap van de vereniging?"])
+def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
+    """Never answered: the bureau comes first. Whether passages are shown under a caveat after it is the
+    fitted cut's call (the cut itself is tested above): 'auto van de zaak' shares common words with the
+    documents, and since the refit of session 20 it scores above the cut, so passages are shown under the caveat."""
+    answer = service.ask(question)
+    assert (answer.route, answer.reason) == (Route.escalate, "not_found") and answer.contact is not None
+    if answer.citations:
+        assert answer.answer.index("geen betrouwbaar antwoord") < answer.answer.index("Misschien helpt")
 
 
 @pytest.mark.parametrize("question", [
