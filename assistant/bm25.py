@@ -17,7 +17,9 @@ from assistant.language import DESCRIBING_WORD, within_one_edit
 _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
 # Question words carry no content; the corpus is Dutch, but members also ask in English.
 _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
-               "mijn", "m'n", "z'n", "zo'n", "mag", "moet"}
+               "mijn", "m'n", "z'n", "zo'n", "mag", "moet",
+               # and the words a question is built with ('Vanaf wanneer moet ik gaan solliciteren?', 'Kun je ...')
+               "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word"}
 # The words members add when they write as they talk ('Waarom is de vereniging eigenlijk opgericht?', 'Moet ik
 # nu meteen solliciteren?'): they name nothing that is asked about, yet, rare in the documents, they would weigh most.
 _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",
