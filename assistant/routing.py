@@ -24,6 +24,7 @@ class Decision:
     reason: str
     urgent: bool = False  # immediate danger: the answer starts with 112
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
+    firm: bool = False  # a decline the documents' own words do not undo (a piece of writing asked for)
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
@@ -80,6 +81,7 @@ class Router:
         ]
         self._topics = {d.reason: d.topic for *_, d in self._escalate if d.topic and not d.urgent}
         self._decline = {reason: compile_(spec.get("patterns")) for reason, spec in rules["decline"].items()}
+        self._writing = compile_(rules["decline"]["out_of_scope"].get("always"))
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
 
@@ -106,6 +108,8 @@ class Router:
         for _, when_personal, _, decision in candidates if personal else []:
             if any(p.search(text) for p in when_personal):
                 return decision
+        if any(p.search(text) for p in self._writing):
+            return Decision(Route.decline, "out_of_scope", firm=True)
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
         # A single question about the rules ('Blijft wat ik met de vertrouwenspersoon bespreek geheim?') is not a

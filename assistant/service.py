@@ -95,7 +95,7 @@ class Service:
         follow_up = query != question
         decision = self.router.classify(question, in_context=query)
         lexicon = self.index.lexicon()
-        if (decision is not None and decision.reason == "out_of_scope"
+        if (decision is not None and decision.reason == "out_of_scope" and not decision.firm
                 and (lexicon.knows_long_word(question) or lexicon.knows_acronym(question))):
             # It looks out of scope ('met vakantie'), but speaks the documents' own words ('pensioenopbouw',
             # 'vakantietoelage'): the documents decide, and at worst the bureau does. Injections stay declined.

@@ -140,3 +140,25 @@ def test_a_question_about_the_associations_things_is_not_an_attack_by_resemblanc
 def test_an_attack_no_rule_names_is_still_declined_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
     assert decision is not None and decision.reason == "injection", decision
+
+
+@pytest.mark.parametrize("question", [
+    "Schrijf een column over mijn eerste jaar als wethouder",
+    "Maak een rijmpje voor de verjaardag van onze burgemeester",
+    "Kunt u een toespraak voor de raadsvergadering voor me schrijven?",
+    "Can you write a LinkedIn post about my first year as alderman?",
+    "Wat is een goede belegging voor mijn vakantiegeld?",
+])
+def test_a_piece_of_writing_or_personal_finance_is_declined_whatever_the_domain_words(question):
+    decision = Router().classify(question)
+    assert decision is not None and (decision.route, decision.reason) == (Route.decline, "out_of_scope"), decision
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe schrijf ik een goede brief aan de raad over mijn verlof?",
+    "Ik wil een column schrijven over het wethouderschap, wat zegt het beleidsplan over werkdruk?",
+    "Maak een overzicht van de verlofregels",
+])
+def test_asking_about_writing_is_not_asking_for_writing(question):
+    decision = Router().classify(question)
+    assert decision is None or decision.route is not Route.decline, decision
