@@ -292,8 +292,9 @@ class E5OnnxEmbeddings(Embeddings):
         """The windows, shortest first, in batches of at most batch_size windows and batch_tokens tokens."""
         batches: list[list[int]] = []
         for i in order:
-            if batches and len(batches[-1]) < self._batch_size and (len(batches[-1]) + 1) * len(windows[i]) <= self._batch_tokens:
-                batches[-1].append(i)
+            last = batches[-1] if batches else []
+            if last and len(last) < self._batch_size and (len(last) + 1) * len(windows[i]) <= self._batch_tokens:
+                last.append(i)
             else:
                 batches.append([i])
         return batches
