@@ -118,6 +118,9 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "Iemand belde net en zei dat hij me gaat vermoorden",
     "Er loopt een man met een pistool door het stadhuis",
     "Someone with a knife is waiting for me outside the town hall",
+    "Op dit moment probeert een groep demonstranten het stadhuis binnen te dringen",
+    "Er staat nu een woedende meute bij de ingang van het raadhuis",
+    "Right now an angry crowd is trying to get in to the town hall",
     "Help, een vrouw met een bijl staat bij mijn auto",
     "Er staat een gewapende jongen bij de raadzaal",
     "Op dit moment lopen er drie gemaskerde mannen rond ons huis",
@@ -134,6 +137,7 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     "Wat moet ik nu doen als wethouder na de verkiezingen?",
     "Mag ik in mijn huis werken als wethouder?",
     "Hoe gooi ik het over een andere boeg in het college?",
+    "Er is nu een groep boze inwoners die een petitie tegen de parkeerregels heeft aangeboden",
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
