@@ -62,3 +62,19 @@ def within_one_edit(a: str, b: str, swaps: bool = True) -> bool:
         return len(diff) <= 1 or swapped
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+# A question that asks two things ('Hoe lang duurt mijn verlof en loopt mijn salaris door?') is split where
+# the second starts: after a question mark or a semicolon, or at 'en'/'and' before a question word or a verb
+# that opens a question. Each part is searched for, and gets its own best sentence.
+_OPENS_QUESTION = (r"wie|wat|wanneer|waar|waarom|hoe|hoeveel|hoelang|welk|welke|vanaf|sinds|mag|mogen|moet|moeten|"
+                   r"kan|kun|kunnen|krijg|krijgt|krijgen|loopt|lopen|is|zijn|wordt|word|worden|heb|heeft|hebben|"
+                   r"geldt|gelden|blijft|blijf|telt|tellen|who|what|when|where|why|how|which|does|do|are|can|will")
+_PARTS = re.compile(rf"\?\s+|;\s+|,?\s+(?:en|and|maar|but)\s+(?=(?:{_OPENS_QUESTION})\b)", re.IGNORECASE)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks, when it asks more than one; else []."""
+    parts = [part.strip(" ,?") for part in _PARTS.split(question)]
+    parts = [part for part in parts if len(part.split()) >= 3]
+    return parts if len(parts) >= 2 else []

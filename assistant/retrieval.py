@@ -9,6 +9,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.index import Index
+from assistant.language import question_parts
 from assistant.models import Chunk, Passage
 
 _WORD = re.compile(r"\w+")
@@ -42,9 +43,26 @@ def _dedupe(passages: list[Passage], k: int, threshold: float = 0.8) -> list[Pas
     return kept
 
 
+# For a question that asks two things, the best passages of each part are added after the whole question's own:
+# a passage that answers only the second part rarely ranks for the two together.
+PART_PASSAGES = 2
+
+
 def retrieve(index: Index, question: str, settings: Settings, strategy: str | None = None,
              k: int | None = None, pool: int = 30) -> Retrieval:
-    """The best `k` distinct passages for the question by the named strategy."""
+    """The best `k` distinct passages for the question by the named strategy, and for a question that asks
+    several things (language.question_parts) the best PART_PASSAGES of each part after them."""
+    found = _retrieve(index, question, settings, strategy, k, pool)
+    for part in question_parts(question):
+        have = {p.chunk.chunk_id for p in found.passages}
+        found.passages += [p for p in _retrieve(index, part, settings, strategy, PART_PASSAGES, pool).passages
+                           if p.chunk.chunk_id not in have]
+    return found
+
+
+def _retrieve(index: Index, question: str, settings: Settings, strategy: str | None, k: int | None,
+              pool: int) -> Retrieval:
+    """The best `k` distinct passages for the question as one, by the named strategy."""
     strategy = strategy or settings.retriever
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown retrieval strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")

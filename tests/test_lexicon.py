@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.bm25 import BM25Index, Tokenizer
-from assistant.generators.extractive import asks_kind, holds_kind_asked, kind_question, question_parts
+from assistant.generators.extractive import asks_kind, holds_kind_asked, kind_question
+from assistant.language import question_parts
 
 TEXTS = [
     "Drie maanden na uw vertrek begint de sollicitatieplicht, met een re-integratieplan.",

@@ -41,3 +41,9 @@ def test_near_duplicate_passages_are_removed(corpus_index):
                         k=10).passages
     texts = [p.chunk.text for p in passages]
     assert len(set(texts)) == len(texts)
+
+
+def test_each_part_of_a_question_that_asks_two_things_is_searched_for(corpus_index):
+    question = "Hoeveel leden heeft de vereniging en wie vervangt mij tijdens mijn zwangerschapsverlof?"
+    docs = {p.chunk.doc.doc_id for p in retrieve(corpus_index, question, corpus_index.settings).passages}
+    assert {"beleidsplan-2025-2030", "regels/verlof-en-vervanging"} <= docs, docs

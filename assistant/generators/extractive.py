@@ -18,7 +18,7 @@ import numpy as np
 from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft, Writing
-from assistant.language import NUMBER_WORDS, compound_match, coverage
+from assistant.language import NUMBER_WORDS, compound_match, coverage, question_parts
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
 from assistant.sentences import POINTS_BACK, Sentence, split
@@ -62,23 +62,9 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
 ))
 
 
-# A question that asks two things ('Hoe lang duurt mijn verlof en loopt mijn salaris door?') is split where
-# the second starts: after a question mark or a semicolon, or at 'en'/'and' before a question word or a verb
-# that opens a question. Each part gets its own best sentence.
-_OPENS_QUESTION = (r"wie|wat|wanneer|waar|waarom|hoe|hoeveel|hoelang|welk|welke|vanaf|sinds|mag|mogen|moet|moeten|"
-                   r"kan|kun|kunnen|krijg|krijgt|krijgen|loopt|lopen|is|zijn|wordt|word|worden|heb|heeft|hebben|"
-                   r"geldt|gelden|blijft|blijf|telt|tellen|who|what|when|where|why|how|which|does|do|are|can|will")
-_PARTS = re.compile(rf"\?\s+|;\s+|,?\s+(?:en|and|maar|but)\s+(?=(?:{_OPENS_QUESTION})\b)", re.IGNORECASE)
 # A follow-up of this many words asks its own question: the kind of answer it wants (a number, a name) is its
 # own, not that of the question before it ('En krijgt mijn vervanger hetzelfde salaris?' after 'Hoe lang ...').
 _OWN_QUESTION_WORDS = 5
-
-
-def question_parts(question: str) -> list[str]:
-    """The questions a question asks, when it asks more than one; else []."""
-    parts = [part.strip(" ,?") for part in _PARTS.split(question)]
-    parts = [part for part in parts if len(part.split()) >= 3]
-    return parts if len(parts) >= 2 else []
 
 
 def kind_question(question: str, focus: str | None) -> str:
