@@ -26,16 +26,16 @@ from assistant.sentences import POINTS_BACK, Sentence, split
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 
 # What kind of answer a question asks for, and how a sentence that holds one looks: 'hoe lang' wants a
-# duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number, 'wie' a name,
-# an address, e-mail address or telephone number one.
+# duration, 'wanneer' a date or a moment, 'hoeveel procent' a share, 'hoeveel' a number, 'wat kost' a sum of
+# money, 'wie' a name or an office, an address, e-mail address or telephone number one.
 _AMOUNT = rf"(\d+(?:[.,]\d+)?|{NUMBER_WORDS})"
 _TIME = r"(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur|uren|years?|months?|weeks?|days?|hours?)"
 _PRICE_ASKED = (r"\b(wat kost|wat kosten|hoeveel kost|hoeveel kosten|hoeveel euro|in euro\w*|hoe duur|prijs|tarief|"
                 r"welk bedrag|how much does|what does it cost|cost|costs|price|fee)\b")
-# Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
 _OFFICE = (r"\b(college|raad|gemeenteraad|burgemeester|wethouders?|minister\w*|ministerie|kamer|rijk|vereniging|bureau|"
            r"commissie|griffier|gemeentesecretaris|arts|verloskundige|vertrouwenspersoon\w*|ondersteuningsteam|"
            r"gemeente|rechter|politie|onderzoeker\w*|advocaat)\b")
+# Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
 _NAME = r"(?-i:\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,})"
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
