@@ -226,7 +226,8 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
     for item in questions:
         if item.facts:
             query = standalone(item.q, list(item.history))
-            prepared.append((query, _focus(service, item, query), item, retrieve(service.index, query, service.settings)))
+            found = retrieve(service.index, query, service.settings)
+            prepared.append((query, _focus(service, item, query), item, found))
     table = []
     for keep_ratio in keep:
         for max_sentences in most:
