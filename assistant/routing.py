@@ -24,7 +24,7 @@ class Decision:
     reason: str
     urgent: bool = False  # immediate danger: the answer starts with 112
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
-    firm: bool = False  # a decline the documents' own words do not undo (a piece of writing asked for)
+    firm: bool = False  # a decline the documents' own words do not undo (writing, an opinion on a party)
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
@@ -81,7 +81,7 @@ class Router:
         ]
         self._topics = {d.reason: d.topic for *_, d in self._escalate if d.topic and not d.urgent}
         self._decline = {reason: compile_(spec.get("patterns")) for reason, spec in rules["decline"].items()}
-        self._writing = compile_(rules["decline"]["out_of_scope"].get("always"))
+        self._always_out = compile_(rules["decline"]["out_of_scope"].get("always"))
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
 
@@ -108,14 +108,17 @@ class Router:
         for _, when_personal, _, decision in candidates if personal else []:
             if any(p.search(text) for p in when_personal):
                 return decision
-        if any(p.search(text) for p in self._writing):
+        if any(p.search(text) for p in self._always_out):
             return Decision(Route.decline, "out_of_scope", firm=True)
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
             return Decision(Route.decline, "out_of_scope")
         # A single question about the rules ('Blijft wat ik met de vertrouwenspersoon bespreek geheim?') is not a
         # person's matter by resemblance alone; a story before it, words of the moment ('nu', 'gisteren') or a
-        # plea ('wat moet ik doen?') make it one.
-        asks = (text.rstrip().endswith("?") and not _STORY.search(text.rstrip()[:-1])
+        # plea ('wat moet ik doen?') make it one. Members often leave out the question mark: a question word at the
+        # start asks as well ('wat is jullie postadres, ik wil iets opsturen').
+        body = text.rstrip().rstrip("?")
+        shaped = text.rstrip().endswith("?") or bool(self._informational.search(text))
+        asks = (shaped and not _STORY.search(body)
                 and not self._situational.search(text) and not _PLEA.search(text))
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)

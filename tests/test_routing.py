@@ -143,10 +143,35 @@ def test_an_attack_no_rule_names_is_still_declined_by_resemblance(similar_router
     "Kunt u een toespraak voor de raadsvergadering voor me schrijven?",
     "Can you write a LinkedIn post about my first year as alderman?",
     "Wat is een goede belegging voor mijn vakantiegeld?",
+    "Stel een amendement op over het woonplaatsvereiste",
+    "Kun je een motie over de jeugdzorg voor de raad schrijven?",
 ])
 def test_a_piece_of_writing_or_personal_finance_is_declined_whatever_the_domain_words(question):
     decision = Router().classify(question)
     assert decision is not None and (decision.route, decision.reason) == (Route.decline, "out_of_scope"), decision
+
+
+@pytest.mark.parametrize("question", [
+    "Wat vind je van de SP als wethouder?",
+    "What do you think of the CDA?",
+    "Op welke partij moet ik stemmen volgens jou?",
+    "Welke partij wordt de grootste bij de gemeenteraadsverkiezingen?",
+    "Voorspel de uitslag van de verkiezingen in Utrecht",
+])
+def test_an_opinion_on_a_party_or_a_forecast_of_an_election_is_declined(question):
+    decision = Router().classify(question)
+    assert decision is not None and (decision.route, decision.reason) == (Route.decline, "out_of_scope"), decision
+
+
+@pytest.mark.parametrize("question", [
+    "Wat vind je van de deeltijdfactor?",
+    "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
+    "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
+    "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
+])
+def test_the_associations_views_and_a_members_own_party_are_not_declined_as_opinion(question):
+    decision = Router().classify(question)
+    assert decision is None or decision.route is not Route.decline, decision
 
 
 @pytest.mark.parametrize("question", [
