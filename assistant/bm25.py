@@ -19,7 +19,9 @@ _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
 _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
                "mijn", "m'n", "z'n", "zo'n", "mag", "moet",
                # and the words a question is built with ('Vanaf wanneer moet ik gaan solliciteren?', 'Kun je ...')
-               "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word"}
+               "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word",
+               # ("Welke don'ts staan er op de hulpkaart?", "Wat staat er in het beleidsplan over ...?")
+               "staan", "staat", "stond", "stonden"}
 # The words members add when they write as they talk ('Waarom is de vereniging eigenlijk opgericht?', 'Moet ik
 # nu meteen solliciteren?'): they name nothing that is asked about, yet, rare in the documents, they would weigh most.
 _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",

@@ -48,6 +48,13 @@ def test_a_list_asked_for_comes_whole(service):
         assert pillar in answer.answer
 
 
+def test_a_list_named_by_its_heading_and_its_documents_title_comes_whole(service):
+    answer = service.ask("Welke don'ts staan er op de hulpkaart collegecrisis?")
+    assert answer.route is Route.answer, answer.answer
+    for dont in ("heetst van de strijd", "vertrouwelijkheid van het collegeoverleg", "impulsief"):
+        assert dont in answer.answer
+
+
 def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
     answer = service.ask("Wie vervangt mij als ik met zwangerschapsverlof ga?")
     assert answer.route is Route.answer and "vervanger" in answer.answer

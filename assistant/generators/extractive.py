@@ -132,14 +132,22 @@ def _cover(weights: dict[str, float], words: set[str], above: set[str], is_item:
     return found / (sum(weights.values()) or 1.0)
 
 
-def _heading_fit(weights: dict[str, float], above: set[str]) -> float:
+def _heading_fit(weights: dict[str, float], above: set[str], document: set[str] = frozenset()) -> float:
     """How well the heading names what is asked: the share of the question it covers, times the share of
     its own words that are asked about (the heading "Don'ts" fits "En de don'ts?" better than the title
-    "Hulpkaart collegecrisis: do's en don'ts")."""
+    "Hulpkaart collegecrisis: do's en don'ts"). With `document`, the words of the document's title count
+    as covered too ("Wat zijn de do's op de hulpkaart collegecrisis?" names the heading "Do's" of that card)."""
     if not above:
         return 0.0
     asked = sum(1 for w in above if any(compound_match(t, {w}) for t in weights))
-    return coverage(weights, above) * asked / len(above)
+    return coverage(weights, above | document) * asked / len(above)
+
+
+def _document_words(lexicon: BM25Index, passage: Passage) -> set[str]:
+    """The words that name a passage's document: those of its title and kind that are rare among the chunks
+    ('presentatie', 'hulpkaart'), not the words every document uses ('wethouder')."""
+    return {t for t in lexicon.tokenize(f"{passage.chunk.doc.title} {passage.chunk.doc.kind}")
+            if lexicon.idf(t) >= DOCUMENT_WORD_IDF}
 
 
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
@@ -153,8 +161,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     for rank, passage in enumerate(passages):
         # A question may name the document ('volgens die presentatie', 'in de publicatie'): its title and kind
         # stand over every sentence of it, as a heading does; not the words every document uses ('wethouder').
-        document = {t for t in lexicon.tokenize(f"{passage.chunk.doc.title} {passage.chunk.doc.kind}")
-                    if lexicon.idf(t) >= DOCUMENT_WORD_IDF}
+        document = _document_words(lexicon, passage)
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
             if sentence.text in lexicon.boilerplate:
                 continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
@@ -219,7 +226,7 @@ class ExtractiveGenerator:
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
         chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen)
-        named = self._named_list(focus or question, lexicon, found, chosen)
+        named = self._named_list(focus or question, lexicon, passages, found, chosen)
         chosen += named
         # an item that only names what was asked ('VUCA' for 'Waar staat VUCA voor?') is the term whose
         # list beside it answers, as is an item of the list whose heading was asked for: all of that list
@@ -242,12 +249,16 @@ class ExtractiveGenerator:
         return Writing.done(draft)
 
     @staticmethod
-    def _named_list(asked: str, lexicon: BM25Index, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """When what was asked is exactly what a list's heading names ('En wat zijn de don'ts?' and the
-        heading "Don'ts"), the best item of that list: its other items come along with it (_with_list_items)."""
+    def _named_list(asked: str, lexicon: BM25Index, passages: list[Passage], found: list[Candidate],
+                    chosen: list[Candidate]) -> list[Candidate]:
+        """When what was asked is exactly what a list's heading names, with its document's title at most
+        ('En wat zijn de don'ts?', "Wat zijn de do's op de hulpkaart?"), the best item of that list: its other
+        items come along with it (_with_list_items)."""
         weights = lexicon.term_weights(asked)
+        documents = [_document_words(lexicon, p) for p in passages]
         named = [c for c in found if c.is_item and c.sentence.heading and not c.sentence.stacked
-                 and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading))) >= HEADING_NAMES]
+                 and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading)),
+                                  documents[c.passage]) >= HEADING_NAMES]
         if not named or any(c.is_item and c.sentence.heading == named[0].sentence.heading for c in chosen):
             return []
         return [max(named, key=lambda c: c.score)]
