@@ -21,7 +21,11 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer"
                # and the words a question is built with ('Vanaf wanneer moet ik gaan solliciteren?', 'Kun je ...')
                "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word",
                # ("Welke don'ts staan er op de hulpkaart?", "Wat staat er in het beleidsplan over ...?")
-               "staan", "staat", "stond", "stonden"}
+               "staan", "staat", "stond", "stonden",
+               # pronouns and verbs the stemmer's list lacks ('wat is het telefoonnummer van jullie'): no document
+               # writes 'jullie', so it would count as a word the corpus lacks
+               "jullie", "jou", "jouw", "hen", "onze", "wij", "we", "allemaal", "even", "waarvoor", "waarmee",
+               "zoals", "doe", "willen", "moeten", "mogen", "zullen"}
 # The words members add when they write as they talk ('Waarom is de vereniging eigenlijk opgericht?', 'Moet ik
 # nu meteen solliciteren?'): they name nothing that is asked about, yet, rare in the documents, they would weigh most.
 _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",

@@ -28,6 +28,12 @@ def test_filler_words_of_spoken_dutch_weigh_nothing(lexicon):
     assert lexicon.term_weights("Moet ik nu meteen gewoon solliciteren?") == lexicon.term_weights("Moet ik solliciteren?")
 
 
+def test_speaking_to_the_association_is_no_word_the_documents_lack(lexicon):
+    # no document writes 'jullie': addressing the association must not look like asking what it never wrote of
+    assert lexicon.unknown_terms("Wanneer zijn jullie opgericht?") == []
+    assert lexicon.term_weights("Wanneer zijn jullie opgericht?") == lexicon.term_weights("Wanneer opgericht?")
+
+
 def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
     weights = lexicon.term_weights("What happens to my salary when I am on leave?")
     assert {"salaris", "verlof"} <= set(weights)
