@@ -101,7 +101,10 @@ _WORD = re.compile(r"\w+")
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
 SELECTION_PARAMS = ("keep_ratio", "max_sentences", "sibling_ratio")
 
-FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank", "question")
+# The passage's own scores count beside its rank: a sentence of the passage that BM25 finds strongest, or that
+# is closest in meaning, holds the fact more often (cross-validated on 491 questions in session 21: the best
+# sentence held a key fact in 0.737 of them instead of 0.713, one of the best three in 0.908 instead of 0.886).
+FEATURES = ("lexical", "heading", "meaning", "number", "item", "rank", "question", "passage_bm25", "passage_dense")
 
 
 @dataclass
@@ -158,6 +161,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     focus_weights = lexicon.term_weights(focus or "")
     kind_asked = kind_question(question, focus)
     out: list[Candidate] = []
+    strongest = max((p.bm25_score or 0.0 for p in passages), default=0.0) or 1.0
     for rank, passage in enumerate(passages):
         # A question may name the document ('volgens die presentatie', 'in de publicatie'): its title and kind
         # stand over every sentence of it, as a heading does; not the words every document uses ('wethouder').
@@ -186,6 +190,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 "lexical": lexical, "heading": heading, "meaning": meaning,
                 "number": float(holds_kind_asked(kind_asked, sentence.text)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
+                "passage_bm25": (passage.bm25_score or 0.0) / strongest, "passage_dense": passage.dense_similarity or 0.0,
             }))
     return out
 
