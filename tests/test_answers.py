@@ -55,6 +55,14 @@ def test_a_list_named_by_its_heading_and_its_documents_title_comes_whole(service
         assert dont in answer.answer
 
 
+def test_our_summary_of_the_associations_position_brings_the_beleidsplan_along(service):
+    answer = service.ask("Waarom is de vereniging tegen het maximum aantal wethouders?")
+    assert answer.route is Route.answer, answer.answer
+    documents = [c.document for c in answer.citations]
+    assert any(d.startswith("Regelsamenvatting") for d in documents), documents
+    assert any(d.startswith("Beleidsplan") for d in documents), documents
+
+
 def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
     answer = service.ask("Wie vervangt mij als ik met zwangerschapsverlof ga?")
     assert answer.route is Route.answer and "vervanger" in answer.answer

@@ -96,6 +96,11 @@ FOCUS_SHARE = 0.7
 # not the words the whole corpus shares ('wethouder', 'bestuur'), nor those of the largest document.
 DOCUMENT_WORD_IDF = 1.4
 
+# Our own rule summaries (manifest kind 'regel') restate the association's documents; a sentence of theirs this
+# close in meaning (e5, query-side cosine) to a sentence of another document restates it.
+SUMMARY_KINDS = frozenset({"regel"})
+RESTATES = 0.93
+
 _WORD = re.compile(r"\w+")
 
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
@@ -241,6 +246,7 @@ class ExtractiveGenerator:
         naming |= {id(c) for c in named}
         chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio), naming)
         chosen += self._continuation(scored[0], found, chosen)
+        chosen += self._restated_sources(chosen, found, passages)
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(chosen, passages)
         draft.support = max(c.features["lexical"] for c in chosen)
@@ -280,6 +286,26 @@ class ExtractiveGenerator:
             best = max(range(len(own)), key=lambda i: own[i].score)
             if own[best].features["lexical"] > 0 and found[best] not in chosen and found[best] not in extra:
                 extra.append(found[best])
+        return extra
+
+    @staticmethod
+    def _restated_sources(chosen: list[Candidate], found: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+        """A rule summary of ours that restates another document ('De Wethoudersvereniging wil de deeltijdfactor
+        ... afschaffen', from the beleidsplan) brings along the retrieved sentence of that document closest to
+        it in meaning, when it is that close (RESTATES) and shares a word with the question: the member sees the
+        association's own words and where they stand, not only our summary of them."""
+        extra: list[Candidate] = []
+        for c in chosen:
+            vector = passages[c.passage].sentence_vectors.get(c.position)
+            if passages[c.passage].chunk.doc.kind not in SUMMARY_KINDS or vector is None:
+                continue
+            sources = [(float(vector @ v), d) for d in found
+                       if passages[d.passage].chunk.doc.kind not in SUMMARY_KINDS and d.features["lexical"] > 0
+                       and (v := passages[d.passage].sentence_vectors.get(d.position)) is not None]
+            if sources:
+                similarity, source = max(sources, key=lambda pair: pair[0])
+                if similarity >= RESTATES and source not in chosen and source not in extra:
+                    extra.append(source)
         return extra
 
     @staticmethod
