@@ -118,6 +118,18 @@ def test_damage_to_the_askers_things_or_a_threat_in_one_word_is_a_threat(questio
     assert decision is not None and decision.reason == "threat", decision
 
 
+@pytest.mark.parametrize("question, reason", [
+    ("Ze hebben pamfletten met mijn foto door de wijk verspreid", "threat"),
+    ("Bij de markt werd ik uitgemaakt voor landverrader", "threat"),
+    ("Een raadslid beweert dat ik de buurman voorrang gaf bij een vergunning", "integrity"),
+    ("Mijn partij wil dat ik mijn portefeuille neerleg", "crisis"),
+    ("De collegeploeg is vanochtend uit elkaar gevallen", "crisis"),
+])
+def test_the_matter_is_named_by_its_own_words_not_by_resemblance(question, reason):
+    decision = Router().classify(question)
+    assert decision is not None and decision.reason == reason, decision
+
+
 @pytest.mark.parametrize("question", [
     "wat is die onderzoeksagenda van jullie precies",
     "wat houdt dat mentorschap van jullie precies in",
