@@ -31,7 +31,8 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer"
 _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",
             "straks", "ooit", "soms", "nooit", "alsnog", "inmiddels", "wellicht", "misschien", "graag", "weer",
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
-            "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste"}
+            "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
+            "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs"}
 # English function words: an English question would otherwise be weighed by 'my', 'when' and 'same', which no
 # Dutch document holds, instead of by what it asks about.
 _ENGLISH_STOP = {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -224,6 +225,8 @@ class BM25Index:
         for word, term in zip(words, self._tokenize(text)):
             if len(term) < min_len or term in self._df or DESCRIBING_WORD.search(word):
                 continue
+            if word in self._glossary:
+                continue  # an English word whose Dutch words the documents use ('aldermen': 'wethouders')
             if self._in_compound(term):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
             if any(within_one_edit(term, w, swaps=False) for w in vocab if abs(len(w) - len(term)) <= 1):

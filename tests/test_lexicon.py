@@ -34,6 +34,13 @@ def test_speaking_to_the_association_is_no_word_the_documents_lack(lexicon):
     assert lexicon.term_weights("Wanneer zijn jullie opgericht?") == lexicon.term_weights("Wanneer opgericht?")
 
 
+def test_a_participle_an_adverb_or_a_known_english_word_is_no_word_the_documents_lack(lexicon):
+    assert lexicon.unknown_terms("Wordt mijn uitkering elk jaar verhoogd?") == []
+    assert lexicon.unknown_terms("Mag ik overal wonen?") == []
+    assert lexicon.unknown_terms("What is my salary?") == []
+    assert lexicon.unknown_terms("Hoe hoog is de contributie?") != []  # a noun no document uses still is
+
+
 def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
     weights = lexicon.term_weights("What happens to my salary when I am on leave?")
     assert {"salaris", "verlof"} <= set(weights)
