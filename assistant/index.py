@@ -129,6 +129,7 @@ class Index:
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
         self._served: dict[str, Chunk] = {}
+        self._placed: dict[tuple[str, int], Chunk] = {}  # (document, position) -> chunk
         self._bm25: BM25Index | None = None
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
         self._quotable: frozenset[str] = frozenset()
@@ -305,6 +306,7 @@ class Index:
                 chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
             self._chunks = chunks
             self._served = {c.chunk_id: c for c in chunks}
+            self._placed = {(c.doc.doc_id, c.position): c for c in chunks}
             sentences = {c.chunk_id: split(c.text, c.section) for c in chunks}
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences),
                                    self._glossary)
@@ -339,6 +341,11 @@ class Index:
     def chunks(self) -> list[Chunk]:
         self._refresh()
         return list(self._chunks)
+
+    def preceding(self, chunk: Chunk) -> Chunk | None:
+        """The served chunk right before this one in its document, if any."""
+        self._refresh()
+        return self._placed.get((chunk.doc.doc_id, chunk.position - 1))
 
     def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         self._refresh()

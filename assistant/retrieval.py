@@ -43,6 +43,26 @@ def _dedupe(passages: list[Passage], k: int, threshold: float = 0.8) -> list[Pas
     return kept
 
 
+# A chunk that begins with a list item continues a list of the chunk before it, where the list's heading and the
+# labels of a table's rows stand ('Lef', 'Gemeenschappelijkheid' over what wethouders can do).
+_CONTINUES = re.compile(r"\s*- ")
+
+
+def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage], quotable: frozenset[str]) -> list[Passage]:
+    """For each chosen passage that continues a list, the chunk where that list begins, after the chosen ones
+    (with its scores when retrieval found it too)."""
+    have = {p.chunk.chunk_id for p in chosen}
+    extra: list[Passage] = []
+    for passage in chosen:
+        if not _CONTINUES.match(passage.chunk.text):
+            continue
+        before = index.preceding(passage.chunk)
+        if before is not None and before.chunk_id not in have and before.chunk_id in quotable:
+            have.add(before.chunk_id)
+            extra.append(found.get(before.chunk_id) or Passage(chunk=before))
+    return extra
+
+
 # For a question that asks two things, the best passages of each part are added after the whole question's own:
 # a passage that answers only the second part rarely ranks for the two together.
 PART_PASSAGES = 2
@@ -87,6 +107,7 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
+    chosen += _list_starts(index, chosen, passages, quotable)
     for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
         passage.sentence_vectors = vectors
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0

@@ -55,6 +55,18 @@ def test_a_list_named_by_its_heading_and_its_documents_title_comes_whole(service
         assert dont in answer.answer
 
 
+@pytest.mark.parametrize("who, values", [
+    ("burgemeesters", ("Lef", "Authenticiteit", "Verbondenheid", "Gezag")),
+    ("griffiers", ("Lef", "Vertrouwen", "Dienstbaarheid", "Bekwaamheid")),
+])
+def test_a_tables_labels_answer_what_its_label_column_asks(service, who, values):
+    # the labels stand in the chunk before the one retrieval ranks: the list's start comes along
+    answer = service.ask(f"Welke waarden hebben prioriteit voor {who}?")
+    assert answer.route is Route.answer, answer.answer
+    for value in values:
+        assert f"- {value}:" in answer.answer, answer.answer
+
+
 def test_our_summary_of_the_associations_position_brings_the_beleidsplan_along(service):
     answer = service.ask("Waarom is de vereniging tegen het maximum aantal wethouders?")
     assert answer.route is Route.answer, answer.answer

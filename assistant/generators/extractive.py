@@ -238,6 +238,7 @@ class ExtractiveGenerator:
         chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen)
         named = self._named_list(focus or question, lexicon, passages, found, chosen)
         chosen += named
+        chosen += self._table_labels(focus or question, lexicon, passages, found, chosen)
         # an item that only names what was asked ('VUCA' for 'Waar staat VUCA voor?') is the term whose
         # list beside it answers, as is an item of the list whose heading was asked for: all of that list
         # comes along, not only the items that score as well
@@ -273,6 +274,32 @@ class ExtractiveGenerator:
         if not named or any(c.is_item and c.sentence.heading == named[0].sentence.heading for c in chosen):
             return []
         return [max(named, key=lambda c: c.score)]
+
+    @staticmethod
+    def _table_labels(asked: str, lexicon: BM25Index, passages: list[Passage], found: list[Candidate],
+                      chosen: list[Candidate]) -> list[Candidate]:
+        """When what was asked is what a table's label column asks ('Welke waarden hebben prioriteit voor
+        wethouders?' and the column "Welke waarden hebben prioriteit?" of the wethouders' table), its labels
+        answer: the first item of each row, which is quoted under its label ('Lef: ...'). The table's place
+        (its passage's section and document) may name the rest of the question; the best-scoring table wins."""
+        weights = lexicon.term_weights(asked)
+        tables: dict[tuple[int, str], list[Candidate]] = {}
+        for c in found:
+            if c.is_item and c.sentence.label and " | " in c.sentence.heading:
+                tables.setdefault((c.passage, c.sentence.heading), []).append(c)
+        fitting = []
+        for (passage, heading), rows in tables.items():
+            place = _document_words(lexicon, passages[passage]) | set(lexicon.tokenize(passages[passage].chunk.section))
+            column = set(lexicon.tokenize(heading.split(" | ")[0]))
+            if len({c.sentence.label for c in rows}) > 1 and _heading_fit(weights, column, place) >= HEADING_NAMES:
+                fitting.append(rows)
+        if not fitting:
+            return []
+        rows = max(fitting, key=lambda group: max(c.score for c in group))
+        firsts = {}
+        for c in sorted(rows, key=lambda c: c.position):
+            firsts.setdefault(c.sentence.label, c)
+        return [c for c in firsts.values() if c not in chosen]
 
     def _best_per_part(self, asked: str, passages: list[Passage], lexicon: BM25Index, query_vector: np.ndarray | None,
                        found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
