@@ -102,7 +102,20 @@ def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int
             if len(words[a] & words[b]) >= alike * len(words[a] | words[b]):
                 docs[a] |= seen[b]
                 docs[b] |= seen[a]
-    return frozenset(text for text, found in docs.items() if len(found) >= documents)
+    common = {text for text, found in docs.items() if len(found) >= documents}
+    # A short sentence that ends as one of them ends, with half its words, is the same disclaimer worded otherwise
+    # at its start ('Dit is advies, geen wet, en geen juridisch advies.' beside 'Dit is algemene informatie, geen
+    # juridisch advies.').
+    endings: dict[tuple[str, ...], list[set[str]]] = {}
+    for text in common:
+        endings.setdefault(tuple(text.lower().split()[-3:]), []).append(set(re.findall(r"\w+", text.lower())))
+    alike_ending = set()
+    for text in seen:
+        words = set(re.findall(r"\w+", text.lower()))
+        if len(text.split()) <= 12 and any(len(words & other) >= 0.5 * len(words | other)
+                                           for other in endings.get(tuple(text.lower().split()[-3:]), [])):
+            alike_ending.add(text)
+    return frozenset(common | alike_ending)
 
 
 def _lexical(settings: Settings):

@@ -85,6 +85,9 @@ def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
 def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(service):
     answer = service.ask("Ik lig in het ziekenhuis en kan zelf niks regelen. Mag iemand anders verlof voor mij aanvragen?")
     assert "Voor uw eigen situatie" not in answer.answer
+    # worded otherwise at its start, alike at its end
+    answer = service.ask("Wat staat er op de hulpkaart collegecrisis?")
+    assert "geen wet, en geen juridisch advies" not in answer.answer
 
 
 def _with_cuts(service: Service, answer_from: float, caveat_from: float) -> Service:
