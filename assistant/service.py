@@ -115,8 +115,10 @@ class Service:
         answered = bool(draft.text) and self.answerability.answers(signals)
         if decision is not None:  # a person must take over; say first what the documents do say
             # Retrieval was steered to the documents about this matter (the topic): what they say is worth
-            # showing beside the person who takes over, at the lower cut used for not_found questions too.
-            steered = bool(decision.topic and draft.text) and self.answerability.worth_showing(signals)
+            # showing beside the person who takes over, unless they lie as far from the question as an
+            # out-of-scope question's do. (Not the caveat cut of not_found questions: that one is fitted on
+            # questions the documents may not answer, and a refit moved it above a distress message's own rules.)
+            steered = bool(decision.topic and draft.text) and not self.answerability.may_decline(signals)
             return self._escalate(decision, draft if answered or steered else None, question, asked, found.passages)
         if answered:
             return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, asked, found.passages,
