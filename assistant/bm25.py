@@ -25,7 +25,7 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer"
                # pronouns and verbs the stemmer's list lacks ('wat is het telefoonnummer van jullie'): no document
                # writes 'jullie', so it would count as a word the corpus lacks
                "jullie", "jou", "jouw", "hen", "onze", "wij", "we", "allemaal", "even", "waarvoor", "waarmee",
-               "zoals", "doe", "willen", "moeten", "mogen", "zullen"}
+               "zoals", "doe", "willen", "moeten", "mogen", "zullen", "volgens"}
 # The words members add when they write as they talk ('Waarom is de vereniging eigenlijk opgericht?', 'Moet ik
 # nu meteen solliciteren?'): they name nothing that is asked about, yet, rare in the documents, they would weigh most.
 _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "ongeveer", "zomaar", "echt", "wel",

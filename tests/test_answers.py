@@ -65,6 +65,11 @@ def test_a_tables_labels_answer_what_its_label_column_asks(service, who, values)
     assert answer.route is Route.answer, answer.answer
     for value in values:
         assert f"- {value}:" in answer.answer, answer.answer
+    # how many are asked for, and the publication named, still ask for that column
+    answer = service.ask(f"Welke vier waarden hebben volgens de publicatie over vakmanschap prioriteit voor {who}?")
+    assert answer.route is Route.answer, answer.answer
+    for value in values:
+        assert f"- {value}:" in answer.answer, answer.answer
 
 
 def test_our_summary_of_the_associations_position_brings_the_beleidsplan_along(service):

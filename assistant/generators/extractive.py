@@ -102,6 +102,7 @@ SUMMARY_KINDS = frozenset({"regel"})
 RESTATES = 0.93
 
 _WORD = re.compile(r"\w+")
+_COUNT = re.compile(rf"\b(\d+|{NUMBER_WORDS})\b", re.IGNORECASE)
 
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
 SELECTION_PARAMS = ("keep_ratio", "max_sentences", "sibling_ratio")
@@ -149,6 +150,12 @@ def _heading_fit(weights: dict[str, float], above: set[str], document: set[str] 
         return 0.0
     asked = sum(1 for w in above if any(compound_match(t, {w}) for t in weights))
     return coverage(weights, above | document) * asked / len(above)
+
+
+def _naming_weights(lexicon: BM25Index, asked: str) -> dict[str, float]:
+    """The question's terms that name what is asked: not how many are asked for ('Welke vier waarden ...', 'de
+    drie pijlers'), which no heading says."""
+    return lexicon.term_weights(_COUNT.sub(" ", asked))
 
 
 def _document_words(lexicon: BM25Index, passage: Passage) -> set[str]:
@@ -266,7 +273,7 @@ class ExtractiveGenerator:
         """When what was asked is exactly what a list's heading names, with its document's title at most
         ('En wat zijn de don'ts?', "Wat zijn de do's op de hulpkaart?"), the best item of that list: its other
         items come along with it (_with_list_items)."""
-        weights = lexicon.term_weights(asked)
+        weights = _naming_weights(lexicon, asked)
         documents = [_document_words(lexicon, p) for p in passages]
         named = [c for c in found if c.is_item and c.sentence.heading and not c.sentence.stacked
                  and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading)),
@@ -282,14 +289,15 @@ class ExtractiveGenerator:
         wethouders?' and the column "Welke waarden hebben prioriteit?" of the wethouders' table), its labels
         answer: the first item of each row, which is quoted under its label ('Lef: ...'). The table's place
         (its passage's section and document) may name the rest of the question; the best-scoring table wins."""
-        weights = lexicon.term_weights(asked)
+        weights = _naming_weights(lexicon, asked)
         tables: dict[tuple[int, str], list[Candidate]] = {}
         for c in found:
             if c.is_item and c.sentence.label and " | " in c.sentence.heading:
                 tables.setdefault((c.passage, c.sentence.heading), []).append(c)
         fitting = []
         for (passage, heading), rows in tables.items():
-            place = _document_words(lexicon, passages[passage]) | set(lexicon.tokenize(passages[passage].chunk.section))
+            chunk = passages[passage].chunk
+            place = set(lexicon.tokenize(f"{chunk.doc.title} {chunk.doc.kind} {chunk.section}"))
             column = set(lexicon.tokenize(heading.split(" | ")[0]))
             if len({c.sentence.label for c in rows}) > 1 and _heading_fit(weights, column, place) >= HEADING_NAMES:
                 fitting.append(rows)
