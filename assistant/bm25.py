@@ -211,9 +211,11 @@ class BM25Index:
         return any(self._df.get(t, 0) > 0 for t in self._tokenize.stem([a.lower() for a in _ACRONYM.findall(text)]))
 
     def knows_long_word(self, text: str, min_len: int = 10) -> bool:
-        """Whether the text uses a long word exactly as the indexed texts write it ('onkreukbaarheid',
-        'woonplaatsvereiste'): a question in the documents' own vocabulary is not out of scope."""
-        return any(len(w) >= min_len and w in self._words for w in self._tokenize.words(text))
+        """Whether the text uses a long word as the indexed texts write it, in any form ('onkreukbaarheid',
+        'woonplaatsvereiste'; 'regio-ambassadeur' asked, 'regio-ambassadeurs' written): a question in the
+        documents' own vocabulary is not out of scope."""
+        return any(len(w) >= min_len and (w in self._words or self._known_stem(w) is not None)
+                   for w in self._tokenize.words(text))
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:
         """Content words of the text that occur nowhere in the indexed texts, not even as part of a

@@ -41,6 +41,13 @@ def test_a_participle_an_adverb_or_a_known_english_word_is_no_word_the_documents
     assert lexicon.unknown_terms("Hoe hoog is de contributie?") != []  # a noun no document uses still is
 
 
+def test_a_long_word_of_the_documents_in_another_form_is_their_vocabulary(lexicon):
+    # the documents write 'Wethoudersvereniging'; another form is still their word
+    assert lexicon.knows_long_word("Geldt die sollicitatieplicht ook voor mij?")  # as written
+    assert lexicon.knows_long_word("Zijn er meer wethoudersverenigingen?")
+    assert not lexicon.knows_long_word("Hoe maak ik een draaitabel in spreadsheetprogramma's?")
+
+
 def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
     weights = lexicon.term_weights("What happens to my salary when I am on leave?")
     assert {"salaris", "verlof"} <= set(weights)
