@@ -10,7 +10,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
 # Dutch adjective and verb endings ('langdurige', 'adviseert', 'bereikbaar'), and a weak past participle
 # ('verhoogd', 'betaald', 'geanalyseerd'; not a noun in -eid such as 'beleid'): such a word says how
 # something is or what is done, not what is asked about.
-DESCRIBING_WORD = re.compile(r"(ige|ig|lijke|lijk|eert|eren|isch|ische|baar|bare)$|^(ge|ver|her|be|ont)\w{3,}(?<!ei)[dt]$")
+DESCRIBING_WORD = re.compile(r"(ige|ig|lijke|lijk|eert|eren|isch|ische|baar|bare)$"
+                             r"|^(ge|ver|her|be|ont)\w{3,}(?<!ei)[dt]$")
 
 _ENGLISH = {"the", "is", "are", "an", "of", "for", "how", "what", "which", "who", "does", "do", "can", "my", "i",
             "to", "with", "when", "where", "why", "should", "about", "offer", "long", "much", "many"}

@@ -48,7 +48,8 @@ def _dedupe(passages: list[Passage], k: int, threshold: float = 0.8) -> list[Pas
 _CONTINUES = re.compile(r"\s*- ")
 
 
-def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage], quotable: frozenset[str]) -> list[Passage]:
+def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage],
+                 quotable: frozenset[str]) -> list[Passage]:
     """For each chosen passage that continues a list, the chunk where that list begins, after the chosen ones
     (with its scores when retrieval found it too)."""
     have = {p.chunk.chunk_id for p in chosen}

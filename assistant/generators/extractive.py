@@ -202,7 +202,8 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 "lexical": lexical, "heading": heading, "meaning": meaning,
                 "number": float(holds_kind_asked(kind_asked, sentence.text)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
-                "passage_bm25": (passage.bm25_score or 0.0) / strongest, "passage_dense": passage.dense_similarity or 0.0,
+                "passage_bm25": (passage.bm25_score or 0.0) / strongest,
+                "passage_dense": passage.dense_similarity or 0.0,
             }))
     return out
 
