@@ -157,40 +157,28 @@ def test_an_attack_no_rule_names_is_still_declined_by_resemblance(similar_router
     "Wat is een goede belegging voor mijn vakantiegeld?",
     "Stel een amendement op over het woonplaatsvereiste",
     "Kun je een motie over de jeugdzorg voor de raad schrijven?",
-])
-def test_a_piece_of_writing_or_personal_finance_is_declined_whatever_the_domain_words(question):
-    decision = Router().classify(question)
-    assert decision is not None and (decision.route, decision.reason) == (Route.decline, "out_of_scope"), decision
-
-
-@pytest.mark.parametrize("question", [
+    # an opinion on a party, or a forecast of an election
     "Wat vind je van de SP als wethouder?",
     "What do you think of the CDA?",
     "Op welke partij moet ik stemmen volgens jou?",
     "Welke partij wordt de grootste bij de gemeenteraadsverkiezingen?",
     "Voorspel de uitslag van de verkiezingen in Utrecht",
 ])
-def test_an_opinion_on_a_party_or_a_forecast_of_an_election_is_declined(question):
+def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domain_words(question):
     decision = Router().classify(question)
     assert decision is not None and (decision.route, decision.reason) == (Route.decline, "out_of_scope"), decision
-
-
-@pytest.mark.parametrize("question", [
-    "Wat vind je van de deeltijdfactor?",
-    "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
-    "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
-    "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
-])
-def test_the_associations_views_and_a_members_own_party_are_not_declined_as_opinion(question):
-    decision = Router().classify(question)
-    assert decision is None or decision.route is not Route.decline, decision
 
 
 @pytest.mark.parametrize("question", [
     "Hoe schrijf ik een goede brief aan de raad over mijn verlof?",
     "Ik wil een column schrijven over het wethouderschap, wat zegt het beleidsplan over werkdruk?",
     "Maak een overzicht van de verlofregels",
+    # the association's views and a member's own party are no opinion asked of the assistant
+    "Wat vind je van de deeltijdfactor?",
+    "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
+    "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
+    "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
 ])
-def test_asking_about_writing_is_not_asking_for_writing(question):
+def test_asking_about_writing_or_the_associations_views_is_not_declined(question):
     decision = Router().classify(question)
     assert decision is None or decision.route is not Route.decline, decision
