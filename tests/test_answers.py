@@ -48,6 +48,13 @@ def test_a_list_asked_for_comes_whole(service):
         assert pillar in answer.answer
 
 
+def test_the_sentence_after_the_best_one_comes_along_when_it_holds_the_way_out(service):
+    # The best sentence names the rule; the next one, which shares no word with the question, holds the answer.
+    answer = service.ask("Wat moet een wethouder doen als hij niet in zijn gemeente woont?")
+    assert answer.route is Route.answer, answer.answer
+    assert "moet in de gemeente wonen" in answer.answer and "ontheffing verlenen" in answer.answer
+
+
 def test_a_list_named_by_its_heading_and_its_documents_title_comes_whole(service):
     answer = service.ask("Welke don'ts staan er op de hulpkaart collegecrisis?")
     assert answer.route is Route.answer, answer.answer

@@ -21,7 +21,7 @@ from assistant.generators import Draft, Writing
 from assistant.language import NUMBER_WORDS, compound_match, coverage, question_parts
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
-from assistant.sentences import POINTS_BACK, Sentence, split
+from assistant.sentences import Sentence, split
 
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 
@@ -346,13 +346,15 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _continuation(best: Candidate, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """The sentence right after the best one, when it points back to it ('Het heeft ervaringsdeskundigen ...')
-        and is not quoted yet."""
+        """The sentence right after the best one under the same heading, when it is not quoted yet: it goes on
+        about what the best one named, and often holds what was asked ('Een wethouder moet in de gemeente wonen
+        (ingezetenschap). De gemeenteraad kan ontheffing verlenen.'). (Until session 22 only a sentence that
+        pointed back, 'Het ...', 'Zij ...', came along; any next sentence carried 6 more of 847 questions' facts
+        and lost none.)"""
         if best.is_item:
             return []
         after = next((c for c in found if c.passage == best.passage and c.position == best.position + 1), None)
-        if (after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading
-                or not POINTS_BACK.match(after.text)):
+        if after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading:
             return []
         return [after]
 
