@@ -11,7 +11,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 
-from assistant.language import DESCRIBING_WORD, within_one_edit
+from assistant.language import DESCRIBING_WORD, is_common_word, within_one_edit
 
 # A word may hold an apostrophe: "do's" and "don'ts" are words of their own, not "do" and "don".
 _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
@@ -33,6 +33,10 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
             "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
             "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs"}
+# Pronominal adverbs ('daaraan', 'hierover', 'waarin', 'ervoor'): they point at what was said, they name nothing.
+_POINTING = {f"{head}{tail}" for head in ("daar", "hier", "waar", "er")
+             for tail in ("aan", "van", "over", "mee", "voor", "in", "op", "bij", "door", "na", "uit", "tegen", "toe",
+                          "onder", "om", "naar", "achter", "tussen", "langs", "vandaan")}
 # English function words: an English question would otherwise be weighed by 'my', 'when' and 'same', which no
 # Dutch document holds, instead of by what it asks about.
 _ENGLISH_STOP = {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
@@ -60,7 +64,7 @@ class Tokenizer:
 
     def __init__(self) -> None:
         self._stemmer = Stemmer.Stemmer("dutch")
-        self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP | _FILLERS | _ENGLISH_STOP
+        self._stop = set(STOPWORDS_DUTCH) | _EXTRA_STOP | _FILLERS | _POINTING | _ENGLISH_STOP
 
     def __call__(self, text: str) -> list[str]:
         return self.stem(self.words(text))
@@ -183,7 +187,7 @@ class BM25Index:
             if known is None and word in self._glossary:  # an English word: the Dutch words of the documents
                 terms += self._tokenize(" ".join(self._glossary[word]))
                 continue
-            if known is None and len(word) >= 5:
+            if known is None and len(word) >= 5 and not is_common_word(word):
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
                 if near:  # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
                     corrected = self._tokenize.content([max(near, key=self._words.get)])
@@ -231,7 +235,8 @@ class BM25Index:
                 continue  # an English word whose Dutch words the documents use ('aldermen': 'wethouders')
             if self._in_compound(term):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
-            if any(within_one_edit(term, w, swaps=False) for w in vocab if abs(len(w) - len(term)) <= 1):
+            if not is_common_word(word) and any(within_one_edit(term, w, swaps=False)
+                                                for w in vocab if abs(len(w) - len(term)) <= 1):
                 continue  # a typo of a known word
             if self.compound_parts(word):
                 continue  # a compound of known words ('postadres', 'opstappen')

@@ -52,6 +52,19 @@ def is_english(text: str) -> bool:
     return english >= 2 and english > dutch
 
 
+# How often a word must occur, on wordfreq's Zipf scale (3: once per million words), in Dutch or English text
+# to be a word of its own rather than a typo: 'moeder', 'klacht' and 'betaald' are not typos of the corpus's
+# 'hoeder', 'kracht' and 'bepaald'; 'verenigng' (0) and 'wachtgelt' (0) are.
+COMMON_WORD_ZIPF = 3.0
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a word is a common word of Dutch or English (wordfreq's lists, shipped in its package)."""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "nl"), zipf_frequency(word, "en")) >= COMMON_WORD_ZIPF
+
+
 def within_one_edit(a: str, b: str, swaps: bool = True) -> bool:
     """True when a and b differ by at most one substitution, insertion or deletion, or (with `swaps`)
     one swap of neighbouring letters."""

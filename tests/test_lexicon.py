@@ -108,3 +108,17 @@ def test_a_follow_up_that_asks_its_own_question_asks_its_own_kind_of_answer():
     assert asks_kind(asked) and not asks_kind(kind_question(asked, focus))
     short = "Hoe lang duurt het zwangerschapsverlof? En bij ziekte?"
     assert asks_kind(kind_question(short, "En bij ziekte?"))  # too short to ask its own: the kind carries over
+
+
+def test_a_typo_is_corrected_but_a_common_word_one_letter_away_is_not(lexicon):
+    # 'solicitatieplicht' is no word: it means 'sollicitatieplicht'; 'moeder' is a word, not a typo of 'hoeder'
+    hoeder = BM25Index(TEXTS + ["De burgemeester is de hoeder van de integriteit."], Tokenizer())
+    assert (hoeder.term_weights("Wanneer begint de solicitatieplicht?")
+            == hoeder.term_weights("Wanneer begint de sollicitatieplicht?"))
+    assert "hoeder" not in hoeder.term_weights("Mijn moeder is ziek")
+    assert hoeder.unknown_terms("Mijn moeder is ziek") != []
+
+
+def test_words_that_point_back_name_nothing(lexicon):
+    assert (lexicon.term_weights("En wat kan de vereniging daaraan doen?")
+            == lexicon.term_weights("En wat kan de vereniging doen?"))
