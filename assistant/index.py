@@ -145,6 +145,10 @@ class Index:
         self._placed: dict[tuple[str, int], Chunk] = {}  # (document, position) -> chunk
         self._bm25: BM25Index | None = None
         self._sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
+        self._sentence_owners: list[str] = []
+        self._sentence_matrix: np.ndarray | None = None
+        self._sentence_chunk = np.zeros(0, dtype="int64")  # for each row of the matrix, its chunk's number
+        self._sentence_asks = np.zeros(0, dtype=bool)  # for each row, whether the sentence asks (not searched)
         self._quotable: frozenset[str] = frozenset()
 
     # -- the Chroma collections, opened on first use ---------------------------------------------
@@ -324,9 +328,27 @@ class Index:
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences),
                                    self._glossary)
             self._sentence_vectors = self._load_sentence_vectors(entries)
+            self._index_sentences(sentences)
             self._quotable = frozenset(cid for cid, found in sentences.items() if found)
             self._loaded_generation = generation
             log.info("index loaded: %d documents, %d chunks", len(entries), len(chunks))
+
+    def _index_sentences(self, sentences: dict[str, list]) -> None:
+        """One matrix of all sentence vectors for searching by sentence (the per-chunk vectors become views of
+        its rows, so memory does not double), searched only where a sentence tells rather than asks: 'Welke
+        waarden hebben prioriteit voor Statenleden?' is as close to a question about burgemeesters as the answer."""
+        rows = [(cid, position) for cid, vectors in self._sentence_vectors.items() for position in vectors]
+        if not rows:
+            self._sentence_matrix, self._sentence_owners = None, []
+            return
+        self._sentence_matrix = np.stack([self._sentence_vectors[cid][position] for cid, position in rows])
+        for row, (cid, position) in enumerate(rows):
+            self._sentence_vectors[cid][position] = self._sentence_matrix[row]
+        self._sentence_owners = [cid for cid, _ in rows]
+        numbers = {cid: n for n, cid in enumerate(dict.fromkeys(self._sentence_owners))}
+        self._sentence_chunk = np.array([numbers[cid] for cid in self._sentence_owners], dtype="int64")
+        self._sentence_asks = np.array([position >= len(sentences[cid]) or sentences[cid][position].is_question
+                                        for cid, position in rows])
 
     def _load_sentence_vectors(self, entries: dict[str, LedgerEntry]) -> dict[str, dict[int, np.ndarray]]:
         if not entries:
@@ -337,6 +359,31 @@ class Index:
             if meta["chunk_id"] in self._served:
                 vectors.setdefault(meta["chunk_id"], {})[int(meta["position"])] = np.asarray(vector, dtype="float32")
         return vectors
+
+    def sentence_search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        """Chunks by the cosine similarity of their closest sentence to the question: a chunk's own embedding
+        averages all it says, one of its sentences may say just what was asked."""
+        self._refresh()
+        if self._sentence_matrix is None:
+            return []
+        similarity = self._sentence_matrix @ vector
+        similarity[self._sentence_asks] = -np.inf
+        # each chunk's closest sentence, the chunks in order of it
+        order = np.lexsort((-similarity, self._sentence_chunk))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = self._sentence_chunk[order][1:] != self._sentence_chunk[order][:-1]
+        heads = order[first]
+        top = [i for i in heads[np.argsort(-similarity[heads])][:k] if similarity[i] > -np.inf]
+        return [(self._served[self._sentence_owners[i]], float(similarity[i])) for i in top]
+
+    def similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
+        """The cosine similarity of each chunk's own embedding to the question: for a chunk found by another
+        ranking than the chunks' dense search."""
+        if not chunk_ids:
+            return {}
+        with self.reaching():
+            got = self._store._collection.get(ids=chunk_ids, include=["embeddings"])
+        return {cid: float(np.asarray(e, dtype="float32") @ vector) for cid, e in zip(got["ids"], got["embeddings"])}
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[dict[int, np.ndarray]]:
         """For each served chunk, the vectors of its sentences by position in assistant.sentences.split()."""

@@ -92,23 +92,31 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     dense = index.dense_search(question, pool, vector) if strategy in ("hybrid", "dense") else []
     lexical = index.bm25_search(question, pool) if strategy in ("hybrid", "bm25") else []
     best_dense = dense[0][1] if dense else 0.0
+    closest = (index.sentence_search(vector, pool) if strategy == "hybrid" and settings.fusion_sentence_weight
+               else [])
 
     passages: dict[str, Passage] = {}
     for name, hits, weight in (("dense", dense, settings.fusion_dense_weight),
-                               ("bm25", lexical, settings.fusion_bm25_weight)):
+                               ("bm25", lexical, settings.fusion_bm25_weight),
+                               ("sentence", closest, settings.fusion_sentence_weight)):
         for rank, (chunk, score) in enumerate(hits, start=1):
             passage = passages.setdefault(chunk.chunk_id, Passage(chunk=chunk))
             passage.ranks[name] = rank
             passage.score += weight / (settings.fusion_k + rank)
             if name == "dense":
                 passage.dense_similarity = score
-            else:
+            elif name == "bm25":
                 passage.bm25_score = score
     # A passage with nothing to quote (a source list) cannot answer: it does not take a place.
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
     chosen += _list_starts(index, chosen, passages, quotable)
+    unmeasured = [p.chunk.chunk_id for p in chosen if p.dense_similarity is None]
+    for passage, similarity in zip(chosen, map(index.similarities(unmeasured, vector).get,
+                                               [p.chunk.chunk_id for p in chosen])):
+        if passage.dense_similarity is None and similarity is not None:
+            passage.dense_similarity = similarity
     for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
         passage.sentence_vectors = vectors
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from assistant.config import PROJECT_ROOT
 from assistant.retrieval import retrieve
+from assistant.sentences import split
 
 QUESTIONS = yaml.safe_load((PROJECT_ROOT / "eval" / "retrieval.yaml").read_text(encoding="utf-8"))
 ALL = QUESTIONS["tuning"] + QUESTIONS["heldout"]
@@ -47,3 +49,25 @@ def test_each_part_of_a_question_that_asks_two_things_is_searched_for(corpus_ind
     question = "Hoeveel leden heeft de vereniging en wie vervangt mij tijdens mijn zwangerschapsverlof?"
     docs = {p.chunk.doc.doc_id for p in retrieve(corpus_index, question, corpus_index.settings).passages}
     assert {"beleidsplan-2025-2030", "regels/verlof-en-vervanging"} <= docs, docs
+
+
+def test_a_chunk_whose_one_sentence_says_what_was_asked_is_found_by_that_sentence(corpus_index):
+    # the chunk's own embedding is not among the closest three; its sentence on too few wethouders left is
+    question = "Wie neemt het over als er te weinig wethouders overblijven?"
+    vector = corpus_index.embed_query(question)
+    assert "regels/hulpkaart-collegecrisis" not in {c.doc.doc_id for c, _ in corpus_index.dense_search(question, 3, vector)}
+    assert corpus_index.sentence_search(vector, 3)[0][0].doc.doc_id == "regels/hulpkaart-collegecrisis"
+    # whatever ranking found a passage, the sentence ranker sees its chunk's own similarity too
+    assert all(p.dense_similarity is not None for p in retrieve(corpus_index, question, corpus_index.settings).passages)
+
+
+def test_a_sentence_that_asks_is_not_searched_by(corpus_index):
+    # 'Welke waarden van vakmanschap hebben prioriteit voor Statenleden?' heads that chunk: a question, not an answer
+    question = "Welke waarden hebben prioriteit voor Statenleden?"
+    vector = corpus_index.embed_query(question)
+    for chunk, score in corpus_index.sentence_search(vector, 10):
+        sentences = split(chunk.text, chunk.section)
+        vectors = corpus_index.sentence_vectors([chunk.chunk_id])[0]
+        asking = [float(v @ vector) for position, v in vectors.items() if sentences[position].is_question]
+        telling = [float(v @ vector) for position, v in vectors.items() if not sentences[position].is_question]
+        assert score == pytest.approx(max(telling)) and (not asking or max(asking) != score)
