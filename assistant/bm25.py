@@ -175,6 +175,10 @@ class BM25Index:
                         found.append((strength, (stem, tail)))
         return found[0][1] if found else None
 
+    def _english(self, word: str) -> list[str]:
+        """The Dutch words of the glossary for an English word, also in the possessive ("the aldermen's badge")."""
+        return self._glossary.get(word) or (self._glossary.get(word[:-2], []) if word.endswith("'s") else [])
+
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
         stem ('vervangt' -> 'vervang'), an English word the corpus lacks by the Dutch words of the glossary
@@ -184,8 +188,9 @@ class BM25Index:
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
-            if known is None and word in self._glossary:  # an English word: the Dutch words of the documents
-                terms += self._tokenize(" ".join(self._glossary[word]))
+            english = self._english(word)
+            if known is None and english:  # an English word: the Dutch words of the documents
+                terms += self._tokenize(" ".join(english))
                 continue
             if known is None and len(word) >= 5 and not is_common_word(word):
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
@@ -231,7 +236,7 @@ class BM25Index:
         for word, term in zip(words, self._tokenize(text)):
             if len(term) < min_len or term in self._df or DESCRIBING_WORD.search(word):
                 continue
-            if word in self._glossary:
+            if self._english(word):
                 continue  # an English word whose Dutch words the documents use ('aldermen': 'wethouders')
             if self._in_compound(term):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')

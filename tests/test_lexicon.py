@@ -122,3 +122,11 @@ def test_a_typo_is_corrected_but_a_common_word_one_letter_away_is_not(lexicon):
 def test_words_that_point_back_name_nothing(lexicon):
     assert (lexicon.term_weights("En wat kan de vereniging daaraan doen?")
             == lexicon.term_weights("En wat kan de vereniging doen?"))
+
+
+def test_an_english_possessive_is_looked_up_as_its_word(lexicon):
+    # "the aldermen's salary" asks about 'wethouders' and 'salaris', as "the salary of aldermen" does
+    glossary = BM25Index(TEXTS, Tokenizer(), glossary={"salary": ["salaris"], "aldermen": ["wethouders"]})
+    weights = glossary.term_weights("What is the aldermen's salary?")
+    assert set(weights) == set(glossary.term_weights("What is the salary of aldermen?"))
+    assert glossary.unknown_terms("What is the aldermen's salary?") == []
