@@ -75,6 +75,8 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Hoeveel wachtgeld krijg ik in het tweede jaar?", "3 maanden tot 2 jaar: 2 jaar uitkering;", False),
     ("Hoeveel weken verlof krijg ik?", "Het verlof duurt zestien weken.", True),
     ("Hoeveel weken verlof krijg ik?", "De uitkering is 80 procent.", False),
+    ("Hoeveel dagen studieverlof krijg ik?", "tussen zes en vier weken voor de bevalling", False),  # not the unit asked
+    ("How many weeks of leave do I get?", "Het verlof eindigt zestien weken nadat het is ingegaan.", True),
     ("Hoeveel leden heeft de vereniging?", "De vereniging heeft ruim 1.100 leden.", True),
     ("Hoeveel kost een opleiding bij de vereniging?", "Er zijn 12 opleidingen per jaar.", False),
     ("Wat kost het lidmaatschap?", "Het lidmaatschap kost 250 euro per jaar.", True),

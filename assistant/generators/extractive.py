@@ -77,8 +77,20 @@ def asks_kind(question: str) -> bool:
     return any(asked.search(question) for asked, _ in _ANSWER_KINDS)
 
 
+# The unit a 'hoeveel <unit>' question names: an amount of that unit answers it, not one of another ('Hoeveel
+# dagen studieverlof?' is not answered by 'tussen zes en vier weken').
+_UNIT_WORDS = (("dag", "dagen", "day", "days"), ("week", "weken", "weeks"), ("maand", "maanden", "month", "months"),
+               ("jaar", "jaren", "year", "years"), ("uur", "uren", "hour", "hours"))
+_UNITS = {word: "|".join(words) for words in _UNIT_WORDS for word in words}
+_UNIT_ASKED = re.compile(rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b", re.I)
+
+
 def holds_kind_asked(question: str, sentence: str) -> bool:
-    """Whether the question asks for a duration, date, share or number, and the sentence holds one."""
+    """Whether the question asks for a duration, date, share or number, and the sentence holds one (of the unit
+    asked, when it names one)."""
+    unit = _UNIT_ASKED.search(question)
+    if unit and not re.search(rf"\b{_AMOUNT}\s+({_UNITS[unit.group(3).lower()]})\b", sentence, re.I):
+        return False
     return any(asked.search(question) and held.search(sentence) for asked, held in _ANSWER_KINDS)
 
 
