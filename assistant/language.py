@@ -88,6 +88,23 @@ _OPENS_QUESTION = (r"wie|wat|wanneer|waar|waarom|hoe|hoeveel|hoelang|welk|welke|
 _PARTS = re.compile(rf"\?\s+|;\s+|,?\s+(?:en|and|maar|but)\s+(?=(?:{_OPENS_QUESTION})\b)", re.IGNORECASE)
 
 
+# A clause that sets the scene of a question rather than asking it ('als ik in coma lig', 'omdat mijn moeder ziek
+# is'), up to a comma or the end: a conjunction and the clause's subject ('als wethouder' is no such clause), not a
+# question word at the start ('Wanneer begint ...?').
+_SUBJECT = r"(ik|je|jij|u|we|wij|ze|zij|hij|het|er|de|een|mijn|m'n|onze|ons|iemand|jullie|i|you|we|they|he|she|it|my|the|a)"
+_SCENE = re.compile(rf"(?<=\w)\s*,?\s+\b((als|wanneer|nu|sinds|if|when|since|after|before)\s+{_SUBJECT}\b"
+                    r"|(omdat|want|terwijl|nadat|voordat|doordat|zodat|because|while)\b)[^,?]*", re.IGNORECASE)
+
+
+def asking_part(question: str) -> str:
+    """What a question asks, without the story told before it and the clauses that set its scene:
+    'Ik lig in het ziekenhuis. Mag de burgemeester verlof voor mij aanvragen als ik in coma lig?' asks
+    'Mag de burgemeester verlof voor mij aanvragen'."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
+    asking = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
+    return _SCENE.sub("", asking)
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a question asks, when it asks more than one; else []."""
     parts = [part.strip(" ,?") for part in _PARTS.split(question)]

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.generators.extractive import asks_kind, holds_kind_asked, kind_question
-from assistant.language import question_parts
+from assistant.language import asking_part, question_parts
 
 TEXTS = [
     "Drie maanden na uw vertrek begint de sollicitatieplicht, met een re-integratieplan.",
@@ -132,3 +132,15 @@ def test_an_english_possessive_is_looked_up_as_its_word(lexicon):
     weights = glossary.term_weights("What is the aldermen's salary?")
     assert set(weights) == set(glossary.term_weights("What is the salary of aldermen?"))
     assert glossary.unknown_terms("What is the aldermen's salary?") == []
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Ik lig in het ziekenhuis. Mag de burgemeester verlof voor mij aanvragen als ik in coma lig?",
+     "Mag de burgemeester verlof voor mij aanvragen?"),
+    ("Krijg ik als wethouder een vergoeding voor kinderopvang?",  # 'als wethouder' sets no scene
+     "Krijg ik als wethouder een vergoeding voor kinderopvang?"),
+    ("Kan ik zorgverlof opnemen omdat mijn vader ziek is?", "Kan ik zorgverlof opnemen?"),
+    ("Wanneer begint de sollicitatieplicht?", "Wanneer begint de sollicitatieplicht?"),
+])
+def test_what_a_question_asks_is_told_from_the_story_and_scene_around_it(question, asked):
+    assert asking_part(question) == asked
