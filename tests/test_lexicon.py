@@ -76,6 +76,9 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Hoeveel weken verlof krijg ik?", "Het verlof duurt zestien weken.", True),
     ("Hoeveel weken verlof krijg ik?", "De uitkering is 80 procent.", False),
     ("Hoeveel dagen studieverlof krijg ik?", "tussen zes en vier weken voor de bevalling", False),  # not the unit asked
+    ("Sinds wanneer bestaat de vereniging?", "In de twintig jaar dat de vereniging bestaat", False),  # a year asked
+    ("Sinds wanneer bestaat de vereniging?", "De vereniging werd opgericht in 2004.", True),
+    ("Vanaf wanneer moet ik solliciteren?", "Drie maanden na uw vertrek begint de sollicitatieplicht.", True),
     ("How many weeks of leave do I get?", "Het verlof eindigt zestien weken nadat het is ingegaan.", True),
     ("Hoeveel leden heeft de vereniging?", "De vereniging heeft ruim 1.100 leden.", True),
     ("Hoeveel kost een opleiding bij de vereniging?", "Er zijn 12 opleidingen per jaar.", False),

@@ -41,7 +41,10 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
      rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
     (r"\b(procent|percentage|welk deel|welke deel|how much percent)\b", r"\d\s*%|\bprocent\b|\bhelft\b"),
-    (r"\b(wanneer|sinds wanneer|vanaf wanneer|in welk jaar|welk jaar|when|since when)\b",
+    # 'Sinds wanneer', 'in welk jaar': a year ('opgericht in 2004'), not how long ('In de twintig jaar dat ...');
+    # 'wanneer' also a moment ('Drie maanden na uw vertrek').
+    (r"\b(sinds wanneer|in welk jaar|welk jaar|since when|what year|which year)\b", r"\b(1[89]\d\d|20\d\d)\b"),
+    (r"(?<!sinds )(?<!since )\b(wanneer|when)\b",
      rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
     # 'Hoeveel weken ...' wants a number of weeks; 'hoeveel wachtgeld' or 'hoe hoog' a level or a count, which a
     # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
