@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +23,7 @@ class Retrieval:
     query_vector: np.ndarray  # the question's embedding, for choosing sentences by meaning
     best_bm25: float = 0.0  # highest BM25 score of any chunk (0 when not searched)
     mean_dense: float = 0.0  # mean cosine similarity of the five closest chunks
+    part_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # each part's embedding (question_parts)
 
 
 def _words(chunk: Chunk) -> set[str]:
@@ -76,8 +77,9 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
     found = _retrieve(index, question, settings, strategy, k, pool)
     for part in question_parts(question):
         have = {p.chunk.chunk_id for p in found.passages}
-        found.passages += [p for p in _retrieve(index, part, settings, strategy, PART_PASSAGES, pool).passages
-                           if p.chunk.chunk_id not in have]
+        own = _retrieve(index, part, settings, strategy, PART_PASSAGES, pool)
+        found.passages += [p for p in own.passages if p.chunk.chunk_id not in have]
+        found.part_vectors[part] = own.query_vector
     return found
 
 

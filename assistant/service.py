@@ -109,7 +109,8 @@ class Service:
         found = retrieve(self.index, query, self.settings, strategy=strategy)
         draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None,
                                         query_vector=found.query_vector,
-                                        focus_vector=self.index.embed_query(question) if follow_up else None)
+                                        focus_vector=self.index.embed_query(question) if follow_up else None,
+                                        part_vectors=found.part_vectors)
 
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)

@@ -240,7 +240,8 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
                 generator = ExtractiveGenerator(ranker, **params)
                 recall, length = [], []
                 for query, (focus, focus_vector), item, found in prepared:
-                    draft = generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
+                    draft = generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector,
+                                               found.part_vectors)
                     recall.append(all(re.search(f, draft.text) for f in item.facts))
                     length.append(draft.text.count("["))
                 table.append({**params, "all_facts": round(float(np.mean(recall)), 3),
@@ -265,7 +266,8 @@ def decline_cut(service: Service, probability) -> tuple[float, list[float]]:
         if service.router.classify(q) is not None or service.router.in_domain(q) or service.router.personal(q):
             continue
         found = retrieve(service.index, q, service.settings)
-        draft = service.generator.generate(q, found.passages, lexicon, query_vector=found.query_vector)
+        draft = service.generator.generate(q, found.passages, lexicon, query_vector=found.query_vector,
+                                           part_vectors=found.part_vectors)
         seen.append(probability(features(q, found, draft, lexicon, False)) if draft.text else 0.0)
     return max(0.1, math.ceil(2 * max(seen, default=0.0) * 20 + 1e-9) / 20), sorted(seen)
 
@@ -286,7 +288,8 @@ def answerability_examples(service: Service, questions: list[Labelled]) -> tuple
             continue
         found = retrieve(service.index, query, service.settings)
         focus, focus_vector = _focus(service, item, query)
-        draft = service.generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
+        draft = service.generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector,
+                                           found.part_vectors)
         if not draft.text:
             continue
         values = features(query, found, draft, lexicon, service.router.personal(item.q))

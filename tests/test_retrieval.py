@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from assistant.config import PROJECT_ROOT
+from assistant.language import question_parts
 from assistant.retrieval import retrieve
 from assistant.sentences import split
 
@@ -47,8 +48,13 @@ def test_near_duplicate_passages_are_removed(corpus_index):
 
 def test_each_part_of_a_question_that_asks_two_things_is_searched_for(corpus_index):
     question = "Hoeveel leden heeft de vereniging en wie vervangt mij tijdens mijn zwangerschapsverlof?"
-    docs = {p.chunk.doc.doc_id for p in retrieve(corpus_index, question, corpus_index.settings).passages}
+    found = retrieve(corpus_index, question, corpus_index.settings)
+    docs = {p.chunk.doc.doc_id for p in found.passages}
     assert {"beleidsplan-2025-2030", "regels/verlof-en-vervanging"} <= docs, docs
+    # and each part's own embedding is kept, for choosing the sentence that answers that part by its meaning
+    assert set(found.part_vectors) == set(question_parts(question))
+    for part, vector in found.part_vectors.items():
+        assert float(vector @ corpus_index.embed_query(part)) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_a_chunk_whose_one_sentence_says_what_was_asked_is_found_by_that_sentence(corpus_index):

@@ -71,9 +71,11 @@ class Generator(Protocol):
     name: str
 
     def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
-                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> Draft:
+                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None,
+                 part_vectors: dict[str, np.ndarray] | None = None) -> Draft:
         """Answer `question` from `passages`; `focus` is the part the user just asked (a follow-up);
-        `query_vector` is the question's embedding, `focus_vector` that of the focus."""
+        `query_vector` is the question's embedding, `focus_vector` that of the focus, `part_vectors` those of
+        the parts of a question that asks several things (Retrieval.part_vectors)."""
 
     def write(self, question: str, passages: list[Passage], draft: Draft) -> Writing:
         """Writes the answer to be shown, from the passages and the draft `generate` made of them."""

@@ -248,7 +248,8 @@ class ExtractiveGenerator:
         return self.ranker.logit(candidate.features)
 
     def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
-                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> Draft:
+                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None,
+                 part_vectors: dict[str, np.ndarray] | None = None) -> Draft:
         found = candidates(question, passages, lexicon, focus, query_vector, focus_vector)
         if not found:
             return Draft(text="")
@@ -258,7 +259,8 @@ class ExtractiveGenerator:
         best = scored[0].score
         good_enough = best + math.log(self.keep_ratio)
         chosen = [c for c in scored[: self.max_sentences] if c.score >= good_enough]
-        chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen)
+        chosen += self._best_per_part(focus or question, passages, lexicon, query_vector, found, chosen,
+                                      part_vectors or {})
         named = self._named_list(focus or question, lexicon, passages, found, chosen)
         chosen += named
         chosen += self._table_labels(focus or question, lexicon, passages, found, chosen)
@@ -326,12 +328,14 @@ class ExtractiveGenerator:
         return [c for c in firsts.values() if c not in chosen]
 
     def _best_per_part(self, asked: str, passages: list[Passage], lexicon: BM25Index, query_vector: np.ndarray | None,
-                       found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+                       found: list[Candidate], chosen: list[Candidate],
+                       part_vectors: dict[str, np.ndarray]) -> list[Candidate]:
         """For a question that asks several things, the best sentence for each part not yet quoted: the part's
-        words and kind of answer decide, the whole question's meaning and the passages' ranks still count."""
+        words, kind of answer and meaning (its own embedding when retrieval made one) decide, the passages' ranks
+        still count."""
         extra: list[Candidate] = []
         for part in question_parts(asked):
-            own = candidates(part, passages, lexicon, None, query_vector)  # same sentences, in the same order
+            own = candidates(part, passages, lexicon, None, part_vectors.get(part, query_vector))  # same order
             for c in own:
                 c.score = self.score(c)
             best = max(range(len(own)), key=lambda i: own[i].score)

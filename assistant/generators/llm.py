@@ -41,8 +41,9 @@ class LLMGenerator:
         self.templates = templates or Templates(settings.prompts_dir)
 
     def generate(self, question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
-                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> Draft:
-        return self.quotes.generate(question, passages, lexicon, focus, query_vector, focus_vector)
+                 query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None,
+                 part_vectors: dict[str, np.ndarray] | None = None) -> Draft:
+        return self.quotes.generate(question, passages, lexicon, focus, query_vector, focus_vector, part_vectors)
 
     def prompt(self, question: str, found: list[Source]) -> tuple[str, str]:
         blocks = []
