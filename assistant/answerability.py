@@ -12,13 +12,14 @@ from pathlib import Path
 from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft
+from assistant.generators.extractive import holds_contact_asked
 from assistant.language import asking_part, compound_match, coverage, is_english
 from assistant.retrieval import Retrieval
 
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
 FEATURES = ("dense", "dense_gap", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
-            "personal", "terms", "kind_missing", "missing_specific", "missing_asked")
+            "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
@@ -59,6 +60,9 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         # The same, of the words of what is asked only, not of the story told before it or of a clause that sets
         # the scene ('Ik lig in het ziekenhuis.', 'als ik in coma lig'): 'kinderopvang' in 'Krijg ik een
         # vergoeding voor kinderopvang?' is what is asked about.
+        # Asked for an address, e-mail address or telephone number, and the answer holds one: a number held says
+        # little ('Hoeveel wethouders telt Utrecht?' finds other numbers), a postcode or 'Postbus' says much.
+        "contact_held": float(holds_contact_asked(question, draft.text)),
         "missing_asked": max((w for t, w in weights.items() if t in asked and not compound_match(t, retrieved)),
                              default=0.0) / max(weights.values(), default=1.0),
     }

@@ -30,6 +30,16 @@ def test_the_fitted_models_in_the_repository_match_the_code():
     assert scores["chosen"]["threshold"] == model.threshold and len(scores["curve"]) > 10
 
 
+def test_the_answerability_threshold_follows_from_the_costs_of_the_two_mistakes():
+    from eval.fit import choose_threshold
+
+    curve = [{"threshold": t, "sent_away": s, "wrongly_answered": w}
+             for t, s, w in ((0.5, 10, 20), (0.6, 12, 15), (0.65, 14, 13), (0.7, 16, 11), (0.8, 30, 5))]
+    chosen = choose_threshold(curve, {"sent_away": 1.0, "wrong_answer": 2.0})  # answer from p = 2/3
+    assert chosen["threshold"] == 0.65 and chosen["cost"] == 40 and chosen["least_cost"] == 38
+    assert choose_threshold(curve, {"sent_away": 1.0, "wrong_answer": 1.0})["threshold"] == 0.5
+
+
 @pytest.mark.parametrize("question, fact", [
     ("Ik verwacht in maart een baby. Hoe lang mag ik dan met verlof?", "zestien weken"),
     ("Mijn termijn zit er bijna op. Hoeveel procent van mijn salaris krijg ik het eerste jaar?", "80 procent"),

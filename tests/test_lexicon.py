@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.bm25 import BM25Index, Tokenizer
-from assistant.generators.extractive import asks_kind, holds_kind_asked, kind_question
+from assistant.generators.extractive import asks_kind, holds_contact_asked, holds_kind_asked, kind_question
 from assistant.language import asking_part, question_parts
 
 TEXTS = [
@@ -147,3 +147,11 @@ def test_an_english_possessive_is_looked_up_as_its_word(lexicon):
 ])
 def test_what_a_question_asks_is_told_from_the_story_and_scene_around_it(question, asked):
     assert asking_part(question) == asked
+
+
+def test_a_contact_detail_asked_for_and_held_is_told_apart_from_any_number():
+    assert holds_contact_asked("Wat is het postadres van de vereniging?", "Post: Postbus 30435, 2500 GK Den Haag")
+    assert holds_contact_asked("wat is het telefoonnummer van jullie", "Telefoon: 070 221 07 70")
+    assert not holds_contact_asked("Hoeveel wethouders telt Utrecht?", "ongeveer 1.100 leden van de 1.400 wethouders")
+    assert not holds_contact_asked("Wat is het postadres?", "De vereniging is opgericht in 2004.")
+

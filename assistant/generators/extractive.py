@@ -37,6 +37,13 @@ _OFFICE = (r"\b(college|raad|gemeenteraad|burgemeester|wethouders?|minister\w*|m
            r"gemeente|rechter|politie|onderzoeker\w*|advocaat)\b")
 # Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
 _NAME = r"(?-i:\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,})"
+# An address, e-mail address or telephone number: held, it answers (a number held may be any number).
+_CONTACT_KINDS = (
+    (r"\b(adres|postadres|bezoekadres|afleveradres|address|waar zit|waar zitten|where is)\b",
+     r"(?-i:\b\d{4}\s?[A-Z]{2}\b)|\bPostbus\b"),
+    (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
+    (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
+)
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
      rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
@@ -58,10 +65,7 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # 'wie' wants a person or a body: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van
     # Gool'), a capitalised word inside a sentence ('Avans', 'Tappan'), or an office ('het college', 'de raad').
     (r"\b(wie|who)\b", rf"{_NAME}|(?-i:(?<=[a-zà-ÿ,;:(] )[A-Z][a-zà-ÿ]{{2,}})|{_OFFICE}"),
-    (r"\b(adres|postadres|bezoekadres|afleveradres|address|waar zit|waar zitten|where is)\b",
-     r"(?-i:\b\d{4}\s?[A-Z]{2}\b)|\bPostbus\b"),
-    (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
-    (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
+    *_CONTACT_KINDS,
 ))
 
 
@@ -73,6 +77,11 @@ _OWN_QUESTION_WORDS = 5
 def kind_question(question: str, focus: str | None) -> str:
     """What decides the kind of answer asked for: a follow-up that asks its own question, else the whole."""
     return focus if focus and len(focus.split()) >= _OWN_QUESTION_WORDS else question
+
+
+def holds_contact_asked(question: str, text: str) -> bool:
+    """Whether the question asks for an address, e-mail address or telephone number and the text holds one."""
+    return any(re.search(asked, question, re.I) and re.search(held, text, re.I) for asked, held in _CONTACT_KINDS)
 
 
 def asks_kind(question: str) -> bool:
