@@ -139,6 +139,15 @@ def test_a_question_in_the_documents_own_words_is_not_declined_as_out_of_scope(s
     assert service.ask(question).route is not Route.decline
 
 
+@pytest.mark.parametrize("question, declined", [
+    ("Krijg ik mijn vakantiegeld gewoon doorbetaald?", False),  # holiday pay: the terms of the office
+    ("Hoeveel vakantiedagen krijg ik per jaar?", False),
+    ("Wat is een leuke vakantiebestemming in Italië?", True),  # a holiday trip is not
+])
+def test_holiday_pay_is_the_offices_business_a_holiday_trip_is_not(service, question, declined):
+    assert (service.ask(question).route is Route.decline) is declined
+
+
 def test_a_typo_still_finds_what_it_meant(service):
     answer = service.ask("hoeveel leeden heeft de wethouders verenigng")
     assert answer.route is Route.answer and "1.100" in answer.answer
