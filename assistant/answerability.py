@@ -59,12 +59,13 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         "missing_specific": max(missing, default=0.0) / max(weights.values(), default=1.0),
         # The same, of the words of what is asked only, not of the story told before it or of a clause that sets
         # the scene ('Ik lig in het ziekenhuis.', 'als ik in coma lig'): 'kinderopvang' in 'Krijg ik een
-        # vergoeding voor kinderopvang?' is what is asked about.
+        # vergoeding voor kinderopvang?' is what is asked about. (Fitted weight negative, and missing_specific's
+        # rises beside it: cross-validated Brier 0.0426 -> 0.0415 on 642 questions.)
+        "missing_asked": max((w for t, w in weights.items() if t in asked and not compound_match(t, retrieved)),
+                             default=0.0) / max(weights.values(), default=1.0),
         # Asked for an address, e-mail address or telephone number, and the answer holds one: a number held says
         # little ('Hoeveel wethouders telt Utrecht?' finds other numbers), a postcode or 'Postbus' says much.
         "contact_held": float(holds_contact_asked(question, draft.text)),
-        "missing_asked": max((w for t, w in weights.items() if t in asked and not compound_match(t, retrieved)),
-                             default=0.0) / max(weights.values(), default=1.0),
     }
 
 

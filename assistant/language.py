@@ -91,7 +91,8 @@ _PARTS = re.compile(rf"\?\s+|;\s+|,?\s+(?:en|and|maar|but)\s+(?=(?:{_OPENS_QUEST
 # A clause that sets the scene of a question rather than asking it ('als ik in coma lig', 'omdat mijn moeder ziek
 # is'), up to a comma or the end: a conjunction and the clause's subject ('als wethouder' is no such clause), not a
 # question word at the start ('Wanneer begint ...?').
-_SUBJECT = r"(ik|je|jij|u|we|wij|ze|zij|hij|het|er|de|een|mijn|m'n|onze|ons|iemand|jullie|i|you|we|they|he|she|it|my|the|a)"
+_SUBJECT = (r"(ik|je|jij|u|we|wij|ze|zij|hij|het|er|de|een|mijn|m'n|onze|ons|iemand|jullie"
+            r"|i|you|they|he|she|it|my|the|a)")
 _SCENE = re.compile(rf"(?<=\w)\s*,?\s+\b((als|wanneer|nu|sinds|if|when|since|after|before)\s+{_SUBJECT}\b"
                     r"|(omdat|want|terwijl|nadat|voordat|doordat|zodat|because|while)\b)[^,?]*", re.IGNORECASE)
 

@@ -61,7 +61,8 @@ def test_a_chunk_whose_one_sentence_says_what_was_asked_is_found_by_that_sentenc
     # the chunk's own embedding is not among the closest three; its sentence on too few wethouders left is
     question = "Wie neemt het over als er te weinig wethouders overblijven?"
     vector = corpus_index.embed_query(question)
-    assert "regels/hulpkaart-collegecrisis" not in {c.doc.doc_id for c, _ in corpus_index.dense_search(question, 3, vector)}
+    closest_chunks = {c.doc.doc_id for c, _ in corpus_index.dense_search(question, 3, vector)}
+    assert "regels/hulpkaart-collegecrisis" not in closest_chunks
     assert corpus_index.sentence_search(vector, 3)[0][0].doc.doc_id == "regels/hulpkaart-collegecrisis"
     # whatever ranking found a passage, the sentence ranker sees its chunk's own similarity too
     assert all(p.dense_similarity is not None for p in retrieve(corpus_index, question, corpus_index.settings).passages)

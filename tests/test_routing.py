@@ -56,7 +56,8 @@ def test_rules_alone_route_the_clear_cases(service):
     assert router.classify("Ik wordt bedreict") is not None  # one typo still matches
     # a question that starts with a preposition asks as one that starts with its question word does
     assert router.classify("Bij wie moet een integriteitsmelding over een wethouder worden gedaan?") is None
-    assert router.classify("Bij wie kan ik terecht, ik word beschuldigd van belangenverstrengeling?").reason == "integrity"
+    accused = router.classify("Bij wie kan ik terecht, ik word beschuldigd van belangenverstrengeling?")
+    assert accused.reason == "integrity"
     # as does one that starts with its verb, and 'bij ons in de gemeente' is where the asker serves, not the asker
     assert router.classify("Betaalt de gemeente de advocaat van een wethouder bij een integriteitsonderzoek?") is None
     assert router.classify("Wie bewaakt bij ons in de gemeente de integriteit?") is None
