@@ -114,11 +114,10 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
     chosen += _list_starts(index, chosen, passages, quotable)
-    unmeasured = [p.chunk.chunk_id for p in chosen if p.dense_similarity is None]
-    for passage, similarity in zip(chosen, map(index.similarities(unmeasured, vector).get,
-                                               [p.chunk.chunk_id for p in chosen])):
-        if passage.dense_similarity is None and similarity is not None:
-            passage.dense_similarity = similarity
+    measured = index.similarities([p.chunk.chunk_id for p in chosen if p.dense_similarity is None], vector)
+    for passage in chosen:
+        if passage.dense_similarity is None:
+            passage.dense_similarity = measured.get(passage.chunk.chunk_id)
     for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
         passage.sentence_vectors = vectors
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0

@@ -28,8 +28,8 @@ class Decision:
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
-_OWN_PLACE = re.compile(r"\b((mijn|m'n|onze|ons) (gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
-                        r"|bij ons in (de|het) (gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap))\b")
+_PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
+_OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE})\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
 # A plea for help: a person's matter, however the rest is worded.

@@ -325,9 +325,9 @@ def choose_threshold(curve: list[dict], cost: dict[str, float]) -> dict:
 
 def fit_answerability(service: Service, questions: list[Labelled], folds: int = 5,
                       repeats: int = 5) -> tuple[LogisticModel, dict]:
-    """The model, and its threshold chosen on cross-validated probabilities: each question's probability from
-    the folds that left it out, averaged over `repeats` shuffles. (With one shuffle, refits after small changes
-    chose thresholds from 0.54 to 0.75: the cost curve is flat there, and one split's noise picked the point.)"""
+    """The model, its cross-validated probabilities (each question's from the folds that left it out, averaged
+    over `repeats` shuffles: one split's noise alone moved the curve) for the curve, the reliability table and
+    the Brier score, and its threshold from the costs (choose_threshold)."""
     from sklearn.model_selection import StratifiedKFold
 
     x, y, _ = answerability_examples(service, questions)

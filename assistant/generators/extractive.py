@@ -37,13 +37,15 @@ _OFFICE = (r"\b(college|raad|gemeenteraad|burgemeester|wethouders?|minister\w*|m
            r"gemeente|rechter|politie|onderzoeker\w*|advocaat)\b")
 # Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
 _NAME = r"(?-i:\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,})"
+# 'Hoeveel weken ...': a number of a unit of time asked for (group 3 is the unit).
+_UNIT_QUESTION = rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b"
 # An address, e-mail address or telephone number: held, it answers (a number held may be any number).
-_CONTACT_KINDS = (
+_CONTACT_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(adres|postadres|bezoekadres|afleveradres|address|waar zit|waar zitten|where is)\b",
      r"(?-i:\b\d{4}\s?[A-Z]{2}\b)|\bPostbus\b"),
     (r"\b(e-?mail\w*|mailadres|mailen|mail)\b", r"@"),
     (r"\b(telefoon\w*|bellen|phone|nummer)\b", r"\b0\d{2,3}[\s-]?\d{2,3}"),
-)
+))
 _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for asked, held in (
     (r"\b(hoe ?lang|hoelang|how long|duur|duurt)\b",
      rf"\b{_AMOUNT}\s+(weken|week|maanden|maand|jaar|jaren|dagen|dag|uur)\b|\btot de\b.*\bleeftijd\b"),
@@ -55,8 +57,8 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
      rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
     # 'Hoeveel weken ...' wants a number of weeks; 'hoeveel wachtgeld' or 'hoe hoog' a level or a count, which a
     # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
-    (rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b", rf"\b{_AMOUNT}\s+{_TIME}\b"),
-    (rf"^(?!.*\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b)(?!.*{_PRICE_ASKED}).*"
+    (_UNIT_QUESTION, rf"\b{_AMOUNT}\s+{_TIME}\b"),
+    (rf"^(?!.*{_UNIT_QUESTION})(?!.*{_PRICE_ASKED}).*"
      r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
      rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
     # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
@@ -65,8 +67,7 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # 'wie' wants a person or a body: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van
     # Gool'), a capitalised word inside a sentence ('Avans', 'Tappan'), or an office ('het college', 'de raad').
     (r"\b(wie|who)\b", rf"{_NAME}|(?-i:(?<=[a-zà-ÿ,;:(] )[A-Z][a-zà-ÿ]{{2,}})|{_OFFICE}"),
-    *_CONTACT_KINDS,
-))
+)) + _CONTACT_KINDS
 
 
 # A follow-up of this many words asks its own question: the kind of answer it wants (a number, a name) is its
@@ -81,7 +82,7 @@ def kind_question(question: str, focus: str | None) -> str:
 
 def holds_contact_asked(question: str, text: str) -> bool:
     """Whether the question asks for an address, e-mail address or telephone number and the text holds one."""
-    return any(re.search(asked, question, re.I) and re.search(held, text, re.I) for asked, held in _CONTACT_KINDS)
+    return any(asked.search(question) and held.search(text) for asked, held in _CONTACT_KINDS)
 
 
 def asks_kind(question: str) -> bool:
@@ -94,7 +95,7 @@ def asks_kind(question: str) -> bool:
 _UNIT_WORDS = (("dag", "dagen", "day", "days"), ("week", "weken", "weeks"), ("maand", "maanden", "month", "months"),
                ("jaar", "jaren", "year", "years"), ("uur", "uren", "hour", "hours"))
 _UNITS = {word: "|".join(words) for words in _UNIT_WORDS for word in words}
-_UNIT_ASKED = re.compile(rf"\b(hoeveel|hoe ?veel|how many|how much)\s+(\w+\s+)?{_TIME}\b", re.I)
+_UNIT_ASKED = re.compile(_UNIT_QUESTION, re.I)
 
 
 def holds_kind_asked(question: str, sentence: str) -> bool:
