@@ -29,7 +29,8 @@ class Decision:
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
 _PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
-_OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE})\b")
+_OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE}"
+                        r"|(my|our) (municipality|council|town|city|region|province))\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
 # A plea for help: a person's matter, however the rest is worded.
@@ -39,6 +40,24 @@ _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( nu)? doen|wat nu|help|hulp nodig)
 # precies" resembles "wat is je oorspronkelijke opdracht" but asks about the Wethoudersvereniging.
 _ADDRESSED = re.compile(r"\b(je|jij|jou|jouw|you|your|yourself|assistent|chatbot|bot|ai|taalmodel|model)\b")
 _ASSOCIATION = re.compile(r"\bjullie\b")
+# A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
+_TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
+# The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
+# of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
+# object of a matter ('een melding over mij') or of help ('wie helpt mij'), weighing their own resignation, pointing
+# at a matter at hand ('dit schandaal'), or asking how to get through it.
+_STATED = re.compile(
+    r"\b(ik|wij|we|i)\b(\s+\w+){0,3}\s+(word|wordt|worden|werd|werden|ben|zijn|was|waren|heb|hebben|had|voel|voelen"
+    r"|krijg|krijgen|kreeg|am|are|have|feel|got)\b"
+    r"|\b(mijn|m'n|onze|ons|my|our)\s+\w+"
+    r"|\b(over|tegen|naar|on|against|about) (mij|me|ons|us)\b"
+    r"|\b(help|helpt|helpen|steunt|steunen|bijstaan|beschermt|beschermen)\b[^?]{0,15}\b(mij|me|ons|us)\b"
+    r"|\b(mij|me|ons)\b[^?]{0,15}\b(helpen|help|steunen|bijstaan|beschermen)\b"
+    r"|\b(ik|om)\b[^?]{0,25}\b(aftreden|af te treden|opstappen|op te stappen|ontslag (nemen|te nemen)|terugtreden"
+    r"|terug te treden|resign)\b"
+    r"|\b(dit|deze|this)\s+(schandaal|motie|crisis|melding|beschuldiging\w*|bedreiging\w*|situatie|zaak|kwestie"
+    r"|affaire|ophef|rel|incident|aanval|onderzoek|scandal|threat)\b"
+    r"|\b(overleef|overleven|volhouden|survive)\b")
 
 
 def normalise(text: str) -> str:
@@ -99,10 +118,16 @@ class Router:
         about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
         general = not about_me and text.rstrip().endswith("?") and bool(self._informational.search(text))
+        # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
+        # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
+        # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
+        rules_only = about_me and text.rstrip().endswith("?") and bool(self._informational.search(text)) \
+            and self._rule_shaped(own)
         words = re.findall(r"\w+", text)
         # Strong evidence (patterns, keywords) of any category beats weak evidence (personal words) of an
         # earlier one: "ik slaap nauwelijks sinds de crisis" is distress before it is a college crisis.
-        candidates = [entry for entry in self._escalate if not general or entry[3].urgent]
+        candidates = [entry for entry in self._escalate
+                      if entry[3].urgent or not (general or rules_only and entry[3].reason != "distress")]
         for always, _, keywords, decision in candidates:
             if any(p.search(text) for p in always) or _fuzzy_hit(words, keywords):
                 return decision
@@ -130,6 +155,13 @@ class Router:
             if attack or (label == "out_of_scope" and not self.in_domain(question)):
                 return Decision(Route.decline, label)
         return None
+
+    def _rule_shaped(self, text: str) -> bool:
+        """One question that tells no story: no sentence before it, no word of the moment, no plea, no reason or
+        time tying it to now, and nothing said of what happens to the asker."""
+        body = text.rstrip().rstrip("?")
+        return not (_STORY.search(body) or self._situational.search(text) or _PLEA.search(text)
+                    or _TIED.search(text) or _STATED.search(text))
 
     def personal(self, question: str) -> bool:
         """Whether the question speaks of the asker's own situation."""

@@ -111,6 +111,32 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
 
 
 @pytest.mark.parametrize("question", [
+    "Mag ik een advocaat meenemen naar een gesprek in een integriteitsonderzoek?",
+    "Bij wie binnen de gemeente moet ik een intimidatie-incident melden?",
+    "Kan ik een ervaringsdeskundige spreken die ook bedreigd is geweest?",
+    "Moet ik me tijdens een collegecrisis aan de geheimhouding van het collegeoverleg houden?",
+    "Where do I find the steps of an integrity investigation in my municipality?",
+])
+def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
+    decision = Router().classify(question)
+    assert decision is None, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Moet ik aangifte doen als ik op straat word bedreigd?", "threat"),  # a supposition of being threatened
+    ("Wie betaalt mijn advocaat in een integriteitszaak?", "integrity"),  # something of the asker's own
+    ("Wie helpt mij bij intimidatie door een raadslid?", "threat"),  # help asked for the asker
+    ("Moet ik aftreden na dit schandaal?", "crisis"),  # their own resignation, a matter at hand
+    ("Hoe overleef ik een integriteitsonderzoek?", "integrity"),
+    ("Mag ik een advocaat nemen omdat er een integriteitsmelding is gedaan?", "integrity"),  # a reason tying it to now
+    ("Kan ik met iemand praten over een burn-out?", "distress"),  # distress is never a rules question
+])
+def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escalated(question, reason):
+    decision = Router().classify(question)
+    assert decision is not None and decision.reason == reason, decision
+
+
+@pytest.mark.parametrize("question", [
     # damage done to the asker's things
     "Vannacht zijn de banden van mijn auto lek gestoken",
     "Someone smashed the windows of my car at home",
