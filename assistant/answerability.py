@@ -18,7 +18,8 @@ from assistant.retrieval import Retrieval
 
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
-FEATURES = ("dense", "dense_gap", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown", "english",
+FEATURES = ("dense", "dense_gap", "standing", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown",
+            "english",
             "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
 
 
@@ -37,6 +38,8 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         "dense": found.best_dense,
         # How far the best passage stands out from the next ones: a specific match, not a general theme.
         "dense_gap": found.best_dense - found.mean_dense,
+        # The same against the whole corpus: the closest sentence's similarity in standard deviations of all.
+        "standing": found.sentence_standing,
         # BM25 grows with the number of query terms; per unit of the question's weight it compares across questions.
         "bm25": found.best_bm25 / (sum(weights.values()) or 1.0),
         "passage_cover": passage_cover,

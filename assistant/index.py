@@ -376,6 +376,17 @@ class Index:
         top = [i for i in heads[np.argsort(-similarity[heads])][:k] if similarity[i] > -np.inf]
         return [(self._served[self._sentence_owners[i]], float(similarity[i])) for i in top]
 
+    def sentence_standing(self, vector: np.ndarray) -> float:
+        """How far the question's closest sentence stands out from all the corpus's sentences, in standard
+        deviations of their similarities to it: e5's similarities all lie between about 0.75 and 0.95, and what
+        counts as close differs from one question to the next (0 when there are no sentence vectors)."""
+        self._refresh()
+        if self._sentence_matrix is None or not len(self._sentence_matrix):
+            return 0.0
+        similarity = (self._sentence_matrix @ vector)[~self._sentence_asks]
+        spread = float(similarity.std()) if len(similarity) > 1 else 0.0
+        return float((similarity.max() - similarity.mean()) / spread) if spread else 0.0
+
     def similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
         """The cosine similarity of each chunk's own embedding to the question: for a chunk found by another
         ranking than the chunks' dense search."""

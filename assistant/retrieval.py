@@ -24,6 +24,7 @@ class Retrieval:
     best_bm25: float = 0.0  # highest BM25 score of any chunk (0 when not searched)
     mean_dense: float = 0.0  # mean cosine similarity of the five closest chunks
     part_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # each part's embedding (question_parts)
+    sentence_standing: float = 0.0  # how far the closest sentence stands out from all (Index.sentence_standing)
 
 
 def _words(chunk: Chunk) -> set[str]:
@@ -121,4 +122,6 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
         passage.sentence_vectors = vectors
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0
-    return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0, mean_dense)
+    standing = index.sentence_standing(vector) if strategy in ("hybrid", "dense") else 0.0
+    return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0, mean_dense,
+                     sentence_standing=standing)

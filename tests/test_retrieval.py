@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import yaml
 
@@ -78,3 +79,16 @@ def test_a_sentence_that_asks_is_not_searched_by(corpus_index):
         asking = [float(v @ vector) for position, v in vectors.items() if sentences[position].is_question]
         telling = [float(v @ vector) for position, v in vectors.items() if not sentences[position].is_question]
         assert score == pytest.approx(max(telling)) and (not asking or max(asking) != score)
+
+
+def test_standing_is_the_closest_sentence_in_standard_deviations_of_all_that_tell(corpus_index):
+    question = "Wanneer eindigt het verlof van een wethouder?"
+    vector = corpus_index.embed_query(question)
+    telling = []
+    for chunk in corpus_index.chunks():
+        sentences = split(chunk.text, chunk.section)
+        telling += [float(v @ vector) for position, v in corpus_index.sentence_vectors([chunk.chunk_id])[0].items()
+                    if position < len(sentences) and not sentences[position].is_question]
+    expected = (max(telling) - np.mean(telling)) / np.std(telling)
+    assert corpus_index.sentence_standing(vector) == pytest.approx(expected, rel=0.02)
+    assert retrieve(corpus_index, question, corpus_index.settings).sentence_standing == pytest.approx(expected, rel=0.02)
