@@ -130,6 +130,7 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
     ("Hoe overleef ik een integriteitsonderzoek?", "integrity"),
     ("Mag ik een advocaat nemen omdat er een integriteitsmelding is gedaan?", "integrity"),  # a reason tying it to now
     ("Kan ik met iemand praten over een burn-out?", "distress"),  # distress is never a rules question
+    ("Wat moet ik juist niet doen als de coalitie op klappen staat?", "crisis"),  # what to do: a plea
 ])
 def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escalated(question, reason):
     decision = Router().classify(question)
