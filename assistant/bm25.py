@@ -32,7 +32,8 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "straks", "ooit", "soms", "nooit", "alsnog", "inmiddels", "wellicht", "misschien", "graag", "weer",
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
             "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
-            "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs"}
+            "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs", "ofzo", "enzo", "enzovoort",
+            "zoiets", "even", "bijna"}
 # Pronominal adverbs ('daaraan', 'hierover', 'waarin', 'ervoor'): they point at what was said, they name nothing.
 _POINTING = {f"{head}{tail}" for head in ("daar", "hier", "waar", "er")
              for tail in ("aan", "van", "over", "mee", "voor", "in", "op", "bij", "door", "na", "uit", "tegen", "toe",
