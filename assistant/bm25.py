@@ -22,6 +22,13 @@ _EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer"
                "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word",
                # ("Welke don'ts staan er op de hulpkaart?", "Wat staat er in het beleidsplan over ...?")
                "staan", "staat", "stond", "stonden",
+               # the verbs that frame what is asked, saying, naming, meaning, writing or happening ('Wat zegt het
+               # beleidsplan over ...?', 'Wie heeft die publicatie geschreven?', 'Hoe heet het overleg ...?', 'Wat
+               # gebeurt er met mijn uitkering?'): rare in the documents, they would weigh most and name nothing
+               "zegt", "zeggen", "zei", "zeiden", "gezegd", "noemt", "noemen", "noemde", "noemden", "genoemd",
+               "bedoelt", "bedoelen", "bedoeld", "bedoelde", "betekent", "betekenen", "betekende", "heet", "heten",
+               "heette", "verstaan", "verstaat", "schrijft", "schrijven", "schreef", "schreven", "geschreven",
+               "gebeurt", "gebeuren", "gebeurde", "gebeurd",
                # pronouns and verbs the stemmer's list lacks ('wat is het telefoonnummer van jullie'): no document
                # writes 'jullie', so it would count as a word the corpus lacks
                "jullie", "jou", "jouw", "hen", "onze", "wij", "we", "allemaal", "even", "waarvoor", "waarmee",
@@ -33,7 +40,7 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
             "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
             "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs", "ofzo", "enzo", "enzovoort",
-            "zoiets", "even", "bijna"}
+            "zoiets", "bijna"}
 # Pronominal adverbs ('daaraan', 'hierover', 'waarin', 'ervoor'): they point at what was said, they name nothing.
 _POINTING = {f"{head}{tail}" for head in ("daar", "hier", "waar", "er")
              for tail in ("aan", "van", "over", "mee", "voor", "in", "op", "bij", "door", "na", "uit", "tegen", "toe",
