@@ -28,6 +28,15 @@ def test_filler_words_of_spoken_dutch_weigh_nothing(lexicon):
     assert lexicon.term_weights("Moet ik nu meteen gewoon solliciteren?") == lexicon.term_weights("Moet ik solliciteren?")
 
 
+def test_colloquial_tails_and_the_verbs_that_frame_a_question_weigh_nothing(lexicon):
+    assert lexicon.term_weights("moet ik dan een plan maken ofzo?") == lexicon.term_weights("moet ik dan een plan maken?")
+    assert lexicon.term_weights("Wie heeft die publicatie geschreven?") == lexicon.term_weights("Wie publicatie?")
+    assert lexicon.term_weights("Wat zegt het beleidsplan over de werkdruk?") == lexicon.term_weights(
+        "het beleidsplan over de werkdruk")
+    assert lexicon.term_weights("Hoe heet dat overleg?") == lexicon.term_weights("dat overleg")
+    assert lexicon.term_weights("Wat gebeurt er met mijn uitkering?") == lexicon.term_weights("mijn uitkering")
+
+
 def test_speaking_to_the_association_is_no_word_the_documents_lack(lexicon):
     # no document writes 'jullie': addressing the association must not look like asking what it never wrote of
     assert lexicon.unknown_terms("Wanneer zijn jullie opgericht?") == []
