@@ -40,6 +40,11 @@ _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp n
 # precies" resembles "wat is je oorspronkelijke opdracht" but asks about the Wethoudersvereniging.
 _ADDRESSED = re.compile(r"\b(je|jij|jou|jouw|you|your|yourself|assistent|chatbot|bot|ai|taalmodel|model)\b")
 _ASSOCIATION = re.compile(r"\bjullie\b")
+# The association's own contact details asked for ('ik kom morgen langs, op welk adres zitten jullie?'): a visit or a
+# call planned, not a person's matter by resemblance.
+_CONTACT_ASKED = re.compile(r"\b(adres|postadres|bezoekadres|afleveradres|postbus|address|e-?mail\w*|mailadres"
+                            r"|telefoonnummer|telefoon|phone)\b")
+_ASSOCIATION_NAMED = re.compile(r"\b(jullie|vereniging|wethoudersvereniging|bureau|association|you)\b")
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
@@ -148,7 +153,8 @@ class Router:
                 and not self._situational.search(text) and not _PLEA.search(text))
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
-            if label in SENSITIVE and about_me and not asks:
+            visiting = bool(_CONTACT_ASKED.search(text) and _ASSOCIATION_NAMED.search(text))
+            if label in SENSITIVE and about_me and not asks and not visiting:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             outside = not (self.in_domain(question) or _ASSOCIATION.search(text))
             attack = label == "injection" and (_ADDRESSED.search(text) or outside)

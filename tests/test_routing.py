@@ -165,6 +165,16 @@ def test_the_matter_is_named_by_its_own_words_not_by_resemblance(question, reaso
     assert decision is not None and decision.reason == reason, decision
 
 
+@pytest.mark.parametrize("question, reason", [
+    ("ik kom morgen langs in Den Haag, op welk adres zitten jullie?", None),
+    ("Ik voel me onveilig thuis, wat is jullie adres?", "threat"),  # a rule's own words still route it
+])
+def test_asking_the_associations_address_for_a_visit_is_no_persons_matter_by_resemblance(similar_router, question,
+                                                                                          reason):
+    decision = similar_router.classify(question)
+    assert (decision.reason if decision else None) == reason, decision
+
+
 @pytest.mark.parametrize("question", [
     "wat is die onderzoeksagenda van jullie precies",
     "wat houdt dat mentorschap van jullie precies in",
