@@ -165,6 +165,17 @@ def test_the_matter_is_named_by_its_own_words_not_by_resemblance(question, reaso
     assert decision is not None and decision.reason == reason, decision
 
 
+@pytest.mark.parametrize("question", [
+    "Naar welke postbus moet mijn inschrijfformulier?",
+    "Naar welke postbus moet het aanmeldformulier?",
+    "When is your congress?",
+])
+def test_the_associations_own_affairs_are_in_scope(service, question):
+    # membership, post and meetings of the association: the bureau answers what the documents do not
+    answer = service.ask(question)
+    assert answer.route is not Route.decline, answer.answer
+
+
 @pytest.mark.parametrize("question, reason", [
     ("ik kom morgen langs in Den Haag, op welk adres zitten jullie?", None),
     ("Ik voel me onveilig thuis, wat is jullie adres?", "threat"),  # a rule's own words still route it
