@@ -19,8 +19,7 @@ from assistant.retrieval import Retrieval
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
 FEATURES = ("dense", "dense_gap", "standing", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown",
-            "english",
-            "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
+            "english", "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:

@@ -122,17 +122,17 @@ class Router:
         own = _OWN_PLACE.sub(" ", text)
         about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
-        general = not about_me and text.rstrip().endswith("?") and bool(self._informational.search(text))
+        how = text.rstrip().endswith("?") and bool(self._informational.search(text))  # asks how things are
+        general = how and not about_me
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
-        rules_only = about_me and text.rstrip().endswith("?") and bool(self._informational.search(text)) \
-            and self._rule_shaped(own)
+        rules_only = how and about_me and self._rule_shaped(own)
         words = re.findall(r"\w+", text)
         # Strong evidence (patterns, keywords) of any category beats weak evidence (personal words) of an
         # earlier one: "ik slaap nauwelijks sinds de crisis" is distress before it is a college crisis.
         candidates = [entry for entry in self._escalate
-                      if entry[3].urgent or not (general or rules_only and entry[3].reason != "distress")]
+                      if entry[3].urgent or not (general or (rules_only and entry[3].reason != "distress"))]
         for always, _, keywords, decision in candidates:
             if any(p.search(text) for p in always) or _fuzzy_hit(words, keywords):
                 return decision
