@@ -219,7 +219,8 @@ def fit_ranker(service: Service, questions: list[Labelled], folds: int = 5) -> t
 
 
 def choose_selection(service: Service, questions: list[Labelled], ranker: LogisticModel,
-                     keep: tuple[float, ...] = (0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5), most: tuple[int, ...] = (3, 4, 5),
+                     keep: tuple[float, ...] = (0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5),
+                     most: tuple[int, ...] = (3, 4, 5),
                      siblings: tuple[float, ...] = (0.1, 0.5)) -> tuple[dict, list[dict]]:
     """How many sentences to quote: the setting whose answers carry every key fact most often; among equal ones
     the shortest (fewest quoted sentences). (Until session 20 any setting within 0.01 of the best counted as

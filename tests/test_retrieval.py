@@ -91,4 +91,5 @@ def test_standing_is_the_closest_sentence_in_standard_deviations_of_all_that_tel
                     if position < len(sentences) and not sentences[position].is_question]
     expected = (max(telling) - np.mean(telling)) / np.std(telling)
     assert corpus_index.sentence_standing(vector) == pytest.approx(expected, rel=0.02)
-    assert retrieve(corpus_index, question, corpus_index.settings).sentence_standing == pytest.approx(expected, rel=0.02)
+    found = retrieve(corpus_index, question, corpus_index.settings)
+    assert found.sentence_standing == pytest.approx(expected, rel=0.02)
