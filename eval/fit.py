@@ -35,6 +35,7 @@ from assistant.generators.extractive import RANKER_PATH, ExtractiveGenerator, ca
 from assistant.models import Turn
 from assistant.retrieval import retrieve
 from assistant.service import Service
+from eval.questions import normalise
 
 EVAL = Path(__file__).resolve().parent
 # The parts whose mistakes have been read train: heldout_users once it was measured (it raised heldout_users2
@@ -61,15 +62,11 @@ class Labelled:
     source: str = ""
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
-
-
 def training_questions() -> list[Labelled]:
     """Every labelled question of the training sets, each once; none that a held-out part holds."""
     out: list[Labelled] = []
     questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
-    held_out = {_norm(item["q"]) for part in HELD_OUT["questions.yaml"] for item in questions.get(part, [])}
+    held_out = {normalise(item["q"]) for part in HELD_OUT["questions.yaml"] for item in questions.get(part, [])}
     for part, items in questions.items():
         if part in HELD_OUT["questions.yaml"]:
             continue
@@ -79,7 +76,7 @@ def training_questions() -> list[Labelled]:
             out.append(Labelled(item["q"], answerable, facts, tuple(Turn(**t) for t in item.get("history", [])),
                                 "questions.yaml"))
     routing = yaml.safe_load((EVAL / "routing.yaml").read_text(encoding="utf-8"))
-    held_out |= {_norm(item["q"]) for part in HELD_OUT["routing.yaml"] for item in routing.get(part, [])}
+    held_out |= {normalise(item["q"]) for part in HELD_OUT["routing.yaml"] for item in routing.get(part, [])}
     for part, items in routing.items():
         if part in HELD_OUT["routing.yaml"]:
             continue
@@ -101,8 +98,8 @@ def training_questions() -> list[Labelled]:
 
     unique: dict[str, Labelled] = {}
     for item in out:
-        key = _norm(item.q) + "|" + "|".join(_norm(t.content) for t in item.history)
-        if _norm(item.q) in held_out:
+        key = normalise(item.q) + "|" + "|".join(normalise(t.content) for t in item.history)
+        if normalise(item.q) in held_out:
             continue
         old = unique.get(key)
         if old is None or (not old.facts and item.facts):  # keep the copy that knows its facts

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from eval.questions import normalise
+
 EVAL = Path(__file__).resolve().parent
 CORPUS = EVAL.parent / "corpus"
 WORDING = 0.78
@@ -34,10 +36,6 @@ class Asked:
     q: str
     source: str  # the file and part it stands in
     facts: tuple[str, ...] = ()
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def earlier_questions(part: str, questions: Path = EVAL / "questions.yaml") -> tuple[list[Asked], list[Asked]]:

@@ -26,6 +26,11 @@ class Question:
     urgent: bool = False  # danger now: the answer must start with 112
 
 
+def normalise(text: str) -> str:
+    """A question's words only, lower-cased: for telling whether two questions are the same one."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
 def load(path: Path = DEFAULT) -> list[Question]:
     """Every question of every part; raises ValueError naming the question that is malformed."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
