@@ -100,6 +100,12 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Met wie deed de vereniging het onderzoek?", "Het onderzoek werd gedaan met Avans.", True),
     ("Wat is het bezoekadres?", "De vereniging bestaat sinds 2004 en groeit.", False),
     ("Wat is het bezoekadres?", "Nassaulaan 12, 2514 JS Den Haag", True),
+    ("Hoe lang bestaat de vereniging al?", "De vereniging werd opgericht in 2004.", True),  # when it began
+    ("Hoe lang duurt het verlof?", "Sinds de wet van 2011 kan een wethouder verlof nemen.", False),
+    ("Op welke datum was het gesprek?", "Op 4 maart 2024 gingen we met hem in gesprek.", True),
+    ("Op welke datum was het gesprek?", "In 2024 gingen we met hem in gesprek.", False),  # a day asked
+    ("In welke stad zit het adviesbureau?", "Het bureau zit in Eindhoven.", True),
+    ("In welke stad zit het adviesbureau?", "Het bureau is onafhankelijk.", False),
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds

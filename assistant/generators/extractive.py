@@ -35,6 +35,8 @@ _PRICE_ASKED = (r"\b(wat kost|wat kosten|hoeveel kost|hoeveel kosten|hoeveel eur
 _OFFICE = (r"\b(college|raad|gemeenteraad|burgemeester|wethouders?|minister\w*|ministerie|kamer|rijk|vereniging|bureau|"
            r"commissie|griffier|gemeentesecretaris|arts|verloskundige|vertrouwenspersoon\w*|ondersteuningsteam|"
            r"gemeente|rechter|politie|onderzoeker\w*|advocaat)\b")
+_MONTHS = (r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january"
+           r"|february|march|june|july|august|october)")
 # Case matters for a name and a postcode, though the kinds are matched ignoring case otherwise.
 _NAME = r"(?-i:\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ten|ter|te))*\s+[A-Z][a-zà-ÿ]{2,})"
 # 'Hoeveel weken ...': a number of a unit of time asked for (group 3 is the unit).
@@ -53,6 +55,13 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # 'Sinds wanneer', 'in welk jaar': a year ('opgericht in 2004'), not how long ('In de twintig jaar dat ...');
     # 'wanneer' also a moment ('Drie maanden na uw vertrek').
     (r"\b(sinds wanneer|in welk jaar|welk jaar|since when|what year|which year)\b", r"\b(1[89]\d\d|20\d\d)\b"),
+    # 'Hoe lang bestaat het al?' is answered by when it began ('bestaat sinds april 2018'), as 'sinds wanneer' is.
+    (r"\b(hoe ?lang|hoelang|how long)\b.*\b(al|already|exist\w*|been)\b", r"\b(1[89]\d\d|20\d\d)\b"),
+    # 'Op welke datum', 'welke dag': a day of a month ('Op 4 maart 2024').
+    (r"\b(welke datum|welke dag|what date|which date|which day|on what day)\b", rf"\b\d{{1,2}}\s+{_MONTHS}\b"),
+    # 'In welke stad': a place, named by its postcode or by a capitalised word inside a sentence.
+    (r"\b(in welke (stad|plaats|gemeente)|welke (stad|plaats)|which (city|town)|what (city|town))\b",
+     r"(?-i:\b\d{4}\s?[A-Z]{2}\s+[A-Z])|(?-i:(?<=[a-zà-ÿ,;:(] )[A-Z][a-zà-ÿ]{2,})"),
     (r"(?<!sinds )(?<!since )\b(wanneer|when)\b",
      rf"\b(1[89]\d\d|20\d\d)\b|\b{_AMOUNT}\s+(weken|maanden|jaar|dagen)\b|\b(sinds|vanaf|na afloop|zodra)\b"),
     # 'Hoeveel weken ...' wants a number of weeks; 'hoeveel wachtgeld' or 'hoe hoog' a level or a count, which a
