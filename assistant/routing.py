@@ -31,6 +31,12 @@ class Decision:
 _PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
 _OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE}"
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
+# What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
+# matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
+_OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?(college|aanspreekpunt"
+                       r"|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger|rechten|rechtspositie"
+                       r"|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode|leave|salary|pension|rights"
+                       r"|benefit|term)\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
@@ -167,7 +173,7 @@ class Router:
         time tying it to now, and nothing said of what happens to the asker."""
         body = text.rstrip().rstrip("?")
         return not (_STORY.search(body) or self._situational.search(text) or _PLEA.search(text)
-                    or _TIED.search(text) or _STATED.search(text))
+                    or _TIED.search(text) or _STATED.search(_OWN_ROLE.sub(" ", text)))
 
     def personal(self, question: str) -> bool:
         """Whether the question speaks of the asker's own situation."""

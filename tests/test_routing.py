@@ -116,6 +116,8 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
     "Kan ik een ervaringsdeskundige spreken die ook bedreigd is geweest?",
     "Moet ik me tijdens een collegecrisis aan de geheimhouding van het collegeoverleg houden?",
     "Where do I find the steps of an integrity investigation in my municipality?",
+    "Wie moet ik bellen als ons college in een crisis terecht dreigt te komen?",  # what every wethouder has
+    "Is de burgemeester mijn eerste aanspreekpunt bij bedreiging?",
 ])
 def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
     decision = Router().classify(question)
@@ -131,6 +133,8 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
     ("Mag ik een advocaat nemen omdat er een integriteitsmelding is gedaan?", "integrity"),  # a reason tying it to now
     ("Kan ik met iemand praten over een burn-out?", "distress"),  # distress is never a rules question
     ("Wat moet ik juist niet doen als de coalitie op klappen staat?", "crisis"),  # what to do: a plea
+    ("Wie betaalt mijn advocaat als mijn college een integriteitsmelding doet?", "integrity"),  # their own lawyer
+    ("Valt ons college als mijn fractie in de raad een motie van wantrouwen steunt?", "crisis"),  # their own party
 ])
 def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escalated(question, reason):
     decision = Router().classify(question)
