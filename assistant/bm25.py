@@ -101,7 +101,7 @@ class BM25Index:
                  glossary: dict[str, list[str]] | None = None):
         self._tokenize = tokenizer
         self.boilerplate = boilerplate  # sentences that stand in several documents alike
-        self._glossary = glossary or {}  # English word -> the Dutch words the documents use for it
+        self._glossary = glossary or {}  # a member's word -> the words the documents use for it
         # Both scan the whole vocabulary; a question's words are looked up several times while it is answered.
         self.compound_parts = lru_cache(maxsize=4096)(self._compound_parts)
         self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
@@ -183,22 +183,22 @@ class BM25Index:
                         found.append((strength, (stem, tail)))
         return found[0][1] if found else None
 
-    def _english(self, word: str) -> list[str]:
-        """The Dutch words of the glossary for an English word, also in the possessive ("the aldermen's badge")."""
+    def _glossed(self, word: str) -> list[str]:
+        """The documents' words for a member's word ('leave', 'club'), also in the possessive ("the aldermen's badge")."""
         return self._glossary.get(word) or (self._glossary.get(word[:-2], []) if word.endswith("'s") else [])
 
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
-        stem ('vervangt' -> 'vervang'), an English word the corpus lacks by the Dutch words of the glossary
-        ('leave' -> 'verlof'), and a word the corpus lacks in every form replaced by the commonest corpus word
+        stem ('vervangt' -> 'vervang'), a word the corpus lacks by the documents' words of the glossary
+        ('leave' -> 'verlof', 'club' -> 'vereniging'), and a word the corpus lacks in every form replaced by the commonest corpus word
         one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant, or else by
         the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht' written)."""
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
-            english = self._english(word)
-            if known is None and english:  # an English word: the Dutch words of the documents
-                terms += self._tokenize(" ".join(english))
+            glossed = self._glossed(word)
+            if known is None and glossed:  # a word of members, not of the documents: the documents' words
+                terms += self._tokenize(" ".join(glossed))
                 continue
             if known is None and len(word) >= 5 and not is_common_word(word):
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
@@ -244,8 +244,8 @@ class BM25Index:
         for word, term in zip(words, self._tokenize(text)):
             if len(term) < min_len or term in self._df or DESCRIBING_WORD.search(word):
                 continue
-            if self._english(word):
-                continue  # an English word whose Dutch words the documents use ('aldermen': 'wethouders')
+            if self._glossed(word):
+                continue  # a member's word whose words the documents use ('aldermen': 'wethouders')
             if self._in_compound(term):
                 continue  # part of a compound ('mantelzorgverlof', 'telefoonnummer')
             if not is_common_word(word) and any(within_one_edit(term, w, swaps=False)

@@ -32,7 +32,7 @@ from assistant.sentences import embedding_text, split
 log = logging.getLogger(__name__)
 
 _MODEL_KEY = "embedding_model"
-GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"  # English words -> the documents' Dutch ones
+GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"  # members' words -> the documents' ones
 
 
 def _client(settings: Settings) -> chromadb.api.ClientAPI:

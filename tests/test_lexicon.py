@@ -4,9 +4,11 @@ documents write (filler words, English, other forms of a root), and what kind of
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.generators.extractive import asks_kind, holds_contact_asked, holds_kind_asked, kind_question
+from assistant.index import GLOSSARY
 from assistant.language import asking_part, question_parts
 
 TEXTS = [
@@ -62,6 +64,17 @@ def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
     weights = lexicon.term_weights("What happens to my salary when I am on leave?")
     assert {"salaris", "verlof"} <= set(weights)
     assert not {"my", "when", "am", "on", "what"} & set(weights)
+
+
+def test_a_members_word_the_documents_lack_is_searched_as_theirs():
+    # the glossary's colloquial Dutch: 'club' is written nowhere, 'vereniging' is
+    glossary = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    members = BM25Index(TEXTS + ["De vereniging werd opgericht in 2004."], Tokenizer(), glossary=glossary)
+    assert members.search("Hoe lang bestaat jullie club al?", k=1)[0][0] == len(TEXTS)
+    assert members.unknown_terms("Hoe lang bestaat jullie club al?") == []
+    # a word the documents write keeps its own meaning: 'uitkering' is not looked up
+    glossed = BM25Index(TEXTS, Tokenizer(), glossary={"uitkering": ["salaris"]})
+    assert "salaris" not in glossed.query_terms("Hoe hoog is de uitkering?")
 
 
 def test_another_form_of_a_root_finds_the_word_the_documents_use(lexicon):
