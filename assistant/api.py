@@ -238,6 +238,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None,
         """200 and the index's counts; 503 while the Chroma server (server mode) cannot be reached."""
         if svc.index.reachable():
             return JSONResponse({"status": "ok", **svc.index.stats()})
+        log.warning("the Chroma server at %s cannot be reached; questions are answered from the index in memory",
+                    settings.chroma_url)
         return JSONResponse({"status": "unavailable", **svc.index.stats(),
                              "detail": templates.render("unavailable_store")}, status_code=503)
 

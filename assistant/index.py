@@ -141,6 +141,8 @@ class Index:
         self._lock = threading.Lock()
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
+        self._chunk_matrix: np.ndarray | None = None
+        self._rows: dict[str, int] = {}
         self._served: dict[str, Chunk] = {}
         self._placed: dict[tuple[str, int], Chunk] = {}  # (document, position) -> chunk
         self._bm25: BM25Index | None = None
@@ -314,15 +316,25 @@ class Index:
                 self.check_model()
             entries = self.ledger.entries()
             chunks: list[Chunk] = []
+            vectors: list = []
             if entries:
                 # all, then the ledger's versions: a filter listing one version per document fails past some
                 # thousands of documents (too many SQL variables in Chroma's SQLite; bench/scale.py)
-                got = _get_all(self._store._collection, ["metadatas"])
-                chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
-                chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
-                chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
+                got = _get_all(self._store._collection, ["metadatas", "embeddings"])
+                held = [(_chunk(cid, meta), vector) for cid, meta, vector in zip(got["ids"], got["metadatas"],
+                                                                                 got["embeddings"])]
+                held = [(c, v) for c, v in held
+                        if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
+                held.sort(key=lambda cv: (cv[0].doc.doc_id, cv[0].position))
+                chunks = [c for c, _ in held]
+                vectors = [v for _, v in held]
             self._chunks = chunks
+            # The served chunks' embeddings, searched exactly: Chroma's HNSW search is approximate, and on a
+            # collection that has seen versions come and go it missed the closest chunk in some processes and
+            # not in others (the same question answered differently after a restart).
+            self._chunk_matrix = np.asarray(vectors, dtype="float32") if chunks else None
             self._served = {c.chunk_id: c for c in chunks}
+            self._rows = {c.chunk_id: row for row, c in enumerate(chunks)}  # a chunk's row of _chunk_matrix
             self._placed = {(c.doc.doc_id, c.position): c for c in chunks}
             sentences = {c.chunk_id: split(c.text, c.section) for c in chunks}
             self._bm25 = BM25Index([c.indexed_text() for c in chunks], self._tokenizer, _boilerplate(chunks, sentences),
@@ -390,11 +402,12 @@ class Index:
     def similarities(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
         """The cosine similarity of each chunk's own embedding to the question: for a chunk found by another
         ranking than the chunks' dense search."""
-        if not chunk_ids:
+        self._refresh()
+        rows = [(cid, self._rows[cid]) for cid in chunk_ids if cid in self._rows]
+        if not rows:
             return {}
-        with self.reaching():
-            got = self._store._collection.get(ids=chunk_ids, include=["embeddings"])
-        return {cid: float(np.asarray(e, dtype="float32") @ vector) for cid, e in zip(got["ids"], got["embeddings"])}
+        scores = self._chunk_matrix[[row for _, row in rows]] @ vector
+        return {cid: float(score) for (cid, _), score in zip(rows, scores)}
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[dict[int, np.ndarray]]:
         """For each served chunk, the vectors of its sentences by position in assistant.sentences.split()."""
@@ -428,24 +441,15 @@ class Index:
         return [(self._chunks[i], score) for i, score in self._bm25.search(query, k)]
 
     def dense_search(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
-        """Chunks by cosine similarity to the question (1.0 is identical); `vector` is the question's
-        embedding when the caller has it already."""
+        """Chunks by cosine similarity to the question (1.0 is identical), exactly, over the served chunks'
+        embeddings held in memory; `vector` is the question's embedding when the caller has it already."""
         self._refresh()
         if not self._chunks:
             raise EmptyIndex()
         vector = self.embed_query(query) if vector is None else vector
-        with self.reaching():
-            # Chroma holds only served chunks unless an ingest is under way (or crashed): then as many more are
-            # asked for as it holds beside them, and only served ones are kept. (A filter on the ledger's
-            # versions made the search grow with the number of documents, and fails past some thousands.)
-            strays = max(0, self._store._collection.count() - len(self._chunks))
-            hits = self._store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k + strays)
-        out = []
-        for doc, distance in hits:
-            chunk = self._served.get(doc.id)
-            if chunk is not None:
-                out.append((chunk, 1.0 - float(distance)))
-        return out[:k]
+        scores = self._chunk_matrix @ vector
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [(self._chunks[i], float(scores[i])) for i in best]
 
     def lexicon(self) -> BM25Index:
         """The BM25 index of the served chunks, for its tokenizer and term weights."""

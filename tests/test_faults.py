@@ -61,7 +61,9 @@ def chroma_served(tmp_path, small_corpus, e5):
     server.stop()
 
 
-def test_chroma_server_stopped_while_serving_gives_503_then_recovers(chroma_served, tmp_path):
+def test_chroma_server_stopped_while_serving_answers_from_memory_then_recovers(chroma_served, tmp_path):
+    # The served chunks' and sentences' vectors are held in memory once loaded: a wethouder's question is
+    # answered while the Chroma server is away; /health tells the operator it is.
     server, env = chroma_served
     proc, base = _serve(env, tmp_path / "serve.log")
     try:
@@ -70,11 +72,13 @@ def test_chroma_server_stopped_while_serving_gives_503_then_recovers(chroma_serv
         assert before.status_code == 200 and "zestien weken" in before.json()["answer"]
 
         server.stop()
-        for path in ("/api/ask", "/api/ask/stream"):
-            _assert_unavailable(httpx.post(f"{base}{path}", json=QUESTION, timeout=60), "niet bereikbaar")
+        during = httpx.post(f"{base}/api/ask", json=QUESTION, timeout=60)
+        assert during.status_code == 200 and during.json()["answer"] == before.json()["answer"]
+        streamed = httpx.post(f"{base}/api/ask/stream", json=QUESTION, timeout=60)
+        assert streamed.status_code == 200 and "zestien weken" in streamed.text
         r = httpx.post(f"{base}/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION["question"]}]},
                        timeout=60)
-        _assert_unavailable(r, "niet bereikbaar")
+        assert r.status_code == 200 and "zestien weken" in r.json()["choices"][0]["message"]["content"]
         health = httpx.get(f"{base}/health", timeout=10)
         assert health.status_code == 503 and health.json()["status"] == "unavailable"
 
