@@ -184,8 +184,14 @@ class BM25Index:
         return found[0][1] if found else None
 
     def _glossed(self, word: str) -> list[str]:
-        """The documents' words for a member's word ('leave', 'club'), also in the possessive ("the aldermen's badge")."""
-        return self._glossary.get(word) or (self._glossary.get(word[:-2], []) if word.endswith("'s") else [])
+        """The documents' words for a member's word ('leave', 'club'), also in the possessive ("the aldermen's
+        badge"), the plural ('valkuilen') and the diminutive ('pakketje', 'clubje')."""
+        for ending in ("", "'s", "je", "tje", "en", "s"):
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                found = self._glossary.get(word[:len(word) - len(ending)])
+                if found:
+                    return found
+        return []
 
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
@@ -196,8 +202,8 @@ class BM25Index:
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
-            glossed = self._glossed(word)
-            if known is None and glossed:  # a word of members, not of the documents: the documents' words
+            glossed = self._glossed(word) if word not in self._words else []
+            if glossed:  # a word of members, not of the documents: the documents' words
                 terms += self._tokenize(" ".join(glossed))
                 continue
             if known is None and len(word) >= 5 and not is_common_word(word):

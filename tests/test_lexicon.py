@@ -72,6 +72,9 @@ def test_a_members_word_the_documents_lack_is_searched_as_theirs():
     members = BM25Index(TEXTS + ["De vereniging werd opgericht in 2004."], Tokenizer(), glossary=glossary)
     assert members.search("Hoe lang bestaat jullie club al?", k=1)[0][0] == len(TEXTS)
     assert members.unknown_terms("Hoe lang bestaat jullie club al?") == []
+    # its plural and diminutive too, even where the stemmer makes a word of the documents of it ('pakketje': 'pak')
+    assert members.query_terms("clubje") == members.query_terms("club")
+    assert members.query_terms("pakketje") == members.query_terms("pakket") == members.query_terms("afleveradres")
     # a word the documents write keeps its own meaning: 'uitkering' is not looked up
     glossed = BM25Index(TEXTS, Tokenizer(), glossary={"uitkering": ["salaris"]})
     assert "salaris" not in glossed.query_terms("Hoe hoog is de uitkering?")
