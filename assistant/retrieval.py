@@ -66,6 +66,9 @@ def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage],
     return extra
 
 
+# How far BM25's best passage must score above its second to keep a place among the passages whatever the fusion.
+LEXICAL_LEAD = 2.0
+
 # For a question that asks two things, the best passages of each part are added after the whole question's own:
 # a passage that answers only the second part rarely ranks for the two together.
 PART_PASSAGES = 2
@@ -114,6 +117,12 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
+    # The passage BM25 ranks first, far ahead of the next, keeps a place (the last): when one chunk alone holds
+    # the question's rare words ('afleveradres'), the fused ranks of generic dense matches, all alike in
+    # similarity, can push it out.
+    if (len(lexical) > 1 and lexical[0][1] >= LEXICAL_LEAD * lexical[1][1] and lexical[0][0].chunk_id in quotable
+            and len(chosen) == k and passages[lexical[0][0].chunk_id] not in chosen):
+        chosen[-1] = passages[lexical[0][0].chunk_id]
     chosen += _list_starts(index, chosen, passages, quotable)
     measured = index.similarities([p.chunk.chunk_id for p in chosen if p.dense_similarity is None], vector)
     for passage in chosen:

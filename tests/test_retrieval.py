@@ -93,3 +93,24 @@ def test_standing_is_the_closest_sentence_in_standard_deviations_of_all_that_tel
     assert corpus_index.sentence_standing(vector) == pytest.approx(expected, rel=0.02)
     found = retrieve(corpus_index, question, corpus_index.settings)
     assert found.sentence_standing == pytest.approx(expected, rel=0.02)
+
+
+def test_the_passage_bm25_finds_far_ahead_of_the_rest_keeps_a_place(corpus_index):
+    # 'gezellig' stands in one chunk (the presentation's slide on bestuurscultuur); the dense search finds the
+    # values publication's many pages on 'besturen' alike, and by fused ranks they filled the five places.
+    question = "Wat is gezellig besturen?"
+    lexical = corpus_index.bm25_search(question, 2)
+    assert lexical[0][1] >= 2 * lexical[1][1] and "gezellig besturen" in lexical[0][0].text
+    found = retrieve(corpus_index, question, corpus_index.settings)
+    assert lexical[0][0].chunk_id in {p.chunk.chunk_id for p in found.passages}
+
+
+def test_dense_search_is_exact_over_the_served_chunks(corpus_index):
+    # Chroma's HNSW search is approximate: it missed the closest chunk in some processes and not in others.
+    stored = corpus_index._store._collection.get(include=["embeddings"])
+    matrix = np.asarray(stored["embeddings"], dtype="float32")
+    for question in ("ik was maar 2 maanden wethouder, krijg ik dan nog iets?", "Wat is VUCA?",
+                     "Wie vervangt mij bij ziekte?"):
+        vector = corpus_index.embed_query(question)
+        exact = [stored["ids"][i] for i in np.argsort(-(matrix @ vector))[:10]]
+        assert [c.chunk_id for c, _ in corpus_index.dense_search(question, 10, vector)] == exact
