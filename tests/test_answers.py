@@ -187,6 +187,19 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "Op dit moment lopen er drie gemaskerde mannen rond ons huis",
     "Er wachten nu twee onbekenden bij mijn voordeur",
     "There are masked men in my garden",
+    # other weapons, other people, English without 'now', a break-in or a chase under way (session 24)
+    "een gast met een hamer staat bij mijn voordeur te schreeuwen",
+    "er staat een figuur met een koevoet aan mijn achterdeur te wrikken",
+    "ze slaan mijn autoruiten in",
+    "een groep jongeren scheldt me uit en bedreigt me bij de supermarkt",
+    "een man bedreigt me met een schroevendraaier op het bordes van het stadhuis",
+    "help, iemand probeert mijn huis binnen te komen",
+    "a guy just threw a rock at my front door",
+    "somebody broke my window, I think he is still in the garden",
+    "there are people outside my house throwing eggs and I'm scared",
+    "they are banging on my door and yelling my name",
+    "I'm being chased by a man in a car",
+    "he is holding a knife and standing at the gate",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
@@ -199,6 +212,9 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     "Mag ik in mijn huis werken als wethouder?",
     "Hoe gooi ik het over een andere boeg in het college?",
     "Er is nu een groep boze inwoners die een petitie tegen de parkeerregels heeft aangeboden",
+    "Ze schelden me uit op twitter, moet ik aangifte doen?",  # a threat, not danger where the asker is
+    "Wat doe ik als iemand een steen door mijn ruit gooit?",
+    "Who decides on a broken window at the town hall?",
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
