@@ -224,6 +224,12 @@ def test_an_attack_no_rule_names_is_still_declined_by_resemblance(similar_router
     "Op welke partij zou ik moeten stemmen bij de Statenverkiezingen?",
     "Welke partij wordt de grootste bij de gemeenteraadsverkiezingen?",
     "Voorspel de uitslag van de verkiezingen in Utrecht",
+    # choosing between parties or ranking them; translating a text (session 24)
+    "help me kiezen tussen CDA en PvdA",
+    "moet ik op GroenLinks of op de SP stemmen",
+    "Is de VVD beter dan D66 voor ondernemers?",
+    "vertaal mijn speech voor de raad naar het Fries",
+    "can you translate this letter to the council into Polish",
 ])
 def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domain_words(question):
     decision = Router().classify(question)
@@ -239,6 +245,8 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
     "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
+    "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
+    "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
 ])
 def test_asking_about_writing_or_the_associations_views_is_not_declined(question):
     decision = Router().classify(question)
