@@ -55,13 +55,14 @@ _ASSOCIATION_NAMED = re.compile(r"\b(jullie|vereniging|wethoudersvereniging|bure
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
-# object of a matter ('een melding over mij') or of help ('wie helpt mij'), weighing their own resignation, pointing
+# object of a matter ('een melding over mij', 'kunnen ze mij ontslaan') or of help ('wie helpt mij'), weighing their own resignation, pointing
 # at a matter at hand ('dit schandaal'), or asking how to get through it.
 _STATED = re.compile(
     r"\b(ik|wij|we|i)\b(\s+\w+){0,3}\s+(word|wordt|worden|werd|werden|ben|zijn|was|waren|heb|hebben|had|voel|voelen"
     r"|krijg|krijgen|kreeg|am|are|have|feel|got)\b"
     r"|\b(mijn|m'n|onze|ons|my|our)\s+\w+"
     r"|\b(over|tegen|naar|on|against|about) (mij|me|ons|us)\b"
+    r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
     r"|\b(help|helpt|helpen|steunt|steunen|bijstaan|beschermt|beschermen)\b[^?]{0,15}\b(mij|me|ons|us)\b"
     r"|\b(mij|me|ons)\b[^?]{0,15}\b(helpen|help|steunen|bijstaan|beschermen)\b"
     r"|\b(ik|om)\b[^?]{0,25}\b(aftreden|af te treden|opstappen|op te stappen|ontslag (nemen|te nemen)|terugtreden"

@@ -118,6 +118,8 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
     "Where do I find the steps of an integrity investigation in my municipality?",
     "Wie moet ik bellen als ons college in een crisis terecht dreigt te komen?",  # what every wethouder has
     "Is de burgemeester mijn eerste aanspreekpunt bij bedreiging?",
+    "Heb je als wethouder recht op een advocaat bij een integriteitsonderzoek?",  # 'je': anyone
+    "Raden jullie aangifte aan bij intimidatie?",
 ])
 def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
     decision = Router().classify(question)
@@ -134,6 +136,8 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
     ("Kan ik met iemand praten over een burn-out?", "distress"),  # distress is never a rules question
     ("Wat moet ik juist niet doen als de coalitie op klappen staat?", "crisis"),  # what to do: a plea
     ("Wie betaalt mijn advocaat als mijn college een integriteitsmelding doet?", "integrity"),  # their own lawyer
+    ("Kunnen ze mij ontslaan na een integriteitsonderzoek?", "integrity"),  # the asker as the object
+    ("Heb ik recht op een advocaat als ik word beschuldigd?", "integrity"),
     ("Valt ons college als mijn fractie in de raad een motie van wantrouwen steunt?", "crisis"),  # their own party
 ])
 def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escalated(question, reason):
