@@ -122,6 +122,8 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Op welke datum was het gesprek?", "In 2024 gingen we met hem in gesprek.", False),  # a day asked
     ("In welke stad zit het adviesbureau?", "Het bureau zit in Eindhoven.", True),
     ("In welke stad zit het adviesbureau?", "Het bureau is onafhankelijk.", False),
+    ("Waar in de wet staat het verlof?", "De regeling staat in artikel 45 van de Gemeentewet.", True),
+    ("Waar in de wet staat het verlof?", "Het verlof is niet verplicht.", False),
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds

@@ -72,7 +72,7 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
      rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
     # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
     (_PRICE_ASKED, r"€|\beuro\b|\bEUR\b"),
-    (r"\b(welk artikel|which article)\b", r"\bartikel\s+\d+"),
+    (r"\b(welk artikel|welk wetsartikel|which article|waar in de (gemeente)?wet|in welke wet)\b", r"\bartikel\s+\d+"),
     # 'wie' wants a person or a body: a name of two or more capitalised words ('Axel Boomgaars', 'Jeroen van
     # Gool'), a capitalised word inside a sentence ('Avans', 'Tappan'), or an office ('het college', 'de raad').
     (r"\b(wie|who)\b", rf"{_NAME}|(?-i:(?<=[a-zà-ÿ,;:(] )[A-Z][a-zà-ÿ]{{2,}})|{_OFFICE}"),
