@@ -2,7 +2,7 @@
 
 Prints figures and ratios against a baseline measured in the same run: cold ingest with sentence
 embeddings against chunks alone, unchanged re-ingest against cold ingest, and hybrid retrieval against
-BM25-only and dense-only; answers written by a small language model (when `make llm` installed it) against
+BM25-only and dense-only, the exact in-memory dense search against Chroma's HNSW query; answers written by a small language model (when `make llm` installed it) against
 the extractive answers to the same questions.
 Usage: .venv/bin/python bench/run.py [--questions N] [--llm-questions N]
 """
@@ -197,6 +197,28 @@ def bench_llm(index: Index, questions: list[str]) -> None:
         server.wait(timeout=30)
 
 
+def bench_dense(index: Index, questions: list[str], k: int = 30) -> None:
+    """The dense search as served (exact, over the served chunks' vectors in memory) against Chroma's own HNSW
+    query of the same collection (the search before session 24), on the same question vectors."""
+    collection = index._store._collection
+    index.dense_search(questions[0], k)  # loads the index
+    exact_ms, hnsw_ms, same = [], [], 0
+    for question in questions:
+        vector = index.embed_query(question)
+        start = time.perf_counter()
+        exact = [c.chunk_id for c, _ in index.dense_search(question, k, vector)]
+        exact_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        hnsw = collection.query(query_embeddings=[vector.tolist()], n_results=k, include=[])["ids"][0]
+        hnsw_ms.append((time.perf_counter() - start) * 1000)
+        same += exact[:5] == hnsw[:5]
+    e50, h50 = percentile(exact_ms, 50), percentile(hnsw_ms, 50)
+    print(f"\n== dense search, top {k} of {len(index.chunks())} chunks, {len(questions)} questions")
+    print(f"exact in memory: p50 {e50:.2f} ms, p95 {percentile(exact_ms, 95):.2f} ms")
+    print(f"Chroma HNSW:     p50 {h50:.2f} ms, p95 {percentile(hnsw_ms, 95):.2f} ms  (exact x{e50 / h50:.2f})")
+    print(f"same top 5 in both: {same} of {len(questions)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=60)
@@ -208,6 +230,7 @@ def main() -> None:
         bench_retrieval(index)
         sets = retrieval_questions()
         pool = [q["q"] for part in sets.values() for q in part] + unanswerable_questions()
+        bench_dense(index, pool)
         questions = (pool * (args.questions // len(pool) + 1))[: args.questions]
         bench_serve(data, questions)
         if args.llm_questions:
