@@ -1,9 +1,9 @@
 """Benchmarks: cold and unchanged ingest, serve start-up, /api/ask latency, retrieval quality, the workspace.
 
 Prints figures and ratios against a baseline measured in the same run: cold ingest with sentence
-embeddings against chunks alone, unchanged re-ingest against cold ingest, and hybrid retrieval against
-BM25-only and dense-only, the exact in-memory dense search against Chroma's HNSW query; answers written by a small language model (when `make llm` installed it) against
-the extractive answers to the same questions.
+embeddings against chunks alone, unchanged re-ingest against cold ingest, hybrid retrieval against
+BM25-only and dense-only, the exact in-memory dense search against Chroma's HNSW query, and answers written
+by a small language model (when `make llm` installed it) against the extractive answers to the same questions.
 Usage: .venv/bin/python bench/run.py [--questions N] [--llm-questions N]
 """
 
