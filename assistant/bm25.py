@@ -196,9 +196,10 @@ class BM25Index:
     def query_terms(self, text: str) -> list[str]:
         """The stemmed terms of a question as the corpus knows them: an inflected form mapped to the corpus's
         stem ('vervangt' -> 'vervang'), a word the corpus lacks by the documents' words of the glossary
-        ('leave' -> 'verlof', 'club' -> 'vereniging'), and a word the corpus lacks in every form replaced by the commonest corpus word
-        one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what it meant, or else by
-        the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht' written)."""
+        ('leave' -> 'verlof', 'club' -> 'vereniging'), and a word the corpus lacks in every form replaced by the
+        commonest corpus word one typo away ('verenigng' asked, 'vereniging' written), so a typo still finds what
+        it meant, or else by the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht'
+        written)."""
         terms = []
         for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)

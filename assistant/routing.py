@@ -33,10 +33,10 @@ _OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
-_OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?(college|aanspreekpunt"
-                       r"|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger|rechten|rechtspositie"
-                       r"|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode|leave|salary|pension|rights"
-                       r"|benefit|term)\b")
+_OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
+                       r"(college|aanspreekpunt|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
+                       r"|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode"
+                       r"|leave|salary|pension|rights|benefit|term)\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
@@ -55,8 +55,8 @@ _ASSOCIATION_NAMED = re.compile(r"\b(jullie|vereniging|wethoudersvereniging|bure
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
-# object of a matter ('een melding over mij', 'kunnen ze mij ontslaan') or of help ('wie helpt mij'), weighing their own resignation, pointing
-# at a matter at hand ('dit schandaal'), or asking how to get through it.
+# object of a matter ('een melding over mij', 'kunnen ze mij ontslaan') or of help ('wie helpt mij'), weighing
+# their own resignation, pointing at a matter at hand ('dit schandaal'), or asking how to get through it.
 _STATED = re.compile(
     r"\b(ik|wij|we|i)\b(\s+\w+){0,3}\s+(word|wordt|worden|werd|werden|ben|zijn|was|waren|heb|hebben|had|voel|voelen"
     r"|krijg|krijgen|kreeg|am|are|have|feel|got)\b"
