@@ -83,6 +83,17 @@ def _get_all(collection, include: list[str], page: int = 10_000) -> dict[str, li
     return out
 
 
+def _get_vectors(collection, ids: list[str], page: int = 10_000) -> dict[str, np.ndarray]:
+    """The embeddings of the given records, by id, read in pages. Only records the ledger serves are asked for:
+    after an ingest killed mid-write, Chroma can hold records whose vectors it never stored, and a read that
+    includes them fails ("Error finding id"); those strays are for the next ingest's sweep."""
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(ids), page):
+        got = collection.get(ids=ids[start : start + page], include=["embeddings"])
+        out.update((cid, np.asarray(vector, dtype="float32")) for cid, vector in zip(got["ids"], got["embeddings"]))
+    return out
+
+
 def _boilerplate(chunks: list[Chunk], sentences: dict[str, list], documents: int = 3,
                  alike: float = 0.6) -> frozenset[str]:
     """Sentences that stand alike in `documents` or more documents (a disclaimer, a 'last checked' line):
@@ -320,14 +331,16 @@ class Index:
             if entries:
                 # all, then the ledger's versions: a filter listing one version per document fails past some
                 # thousands of documents (too many SQL variables in Chroma's SQLite; bench/scale.py)
-                got = _get_all(self._store._collection, ["metadatas", "embeddings"])
-                held = [(_chunk(cid, meta), vector) for cid, meta, vector in zip(got["ids"], got["metadatas"],
-                                                                                 got["embeddings"])]
-                held = [(c, v) for c, v in held
-                        if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
-                held.sort(key=lambda cv: (cv[0].doc.doc_id, cv[0].position))
-                chunks = [c for c, _ in held]
-                vectors = [v for _, v in held]
+                got = _get_all(self._store._collection, ["metadatas"])
+                chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
+                chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
+                chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
+                held = _get_vectors(self._store._collection, [c.chunk_id for c in chunks])
+                if len(held) < len(chunks):
+                    log.warning("%d served chunks have no vector in the store and are left out; re-ingest them",
+                                len(chunks) - len(held))
+                chunks = [c for c in chunks if c.chunk_id in held]
+                vectors = [held[c.chunk_id] for c in chunks]
             self._chunks = chunks
             # The served chunks' embeddings, searched exactly: Chroma's HNSW search is approximate, and on a
             # collection that has seen versions come and go it missed the closest chunk in some processes and
@@ -365,11 +378,12 @@ class Index:
     def _load_sentence_vectors(self, entries: dict[str, LedgerEntry]) -> dict[str, dict[int, np.ndarray]]:
         if not entries:
             return {}
-        got = _get_all(self._sentences, ["embeddings", "metadatas"])
+        got = _get_all(self._sentences, ["metadatas"])
+        served = {sid: meta for sid, meta in zip(got["ids"], got["metadatas"]) if meta["chunk_id"] in self._served}
         vectors: dict[str, dict[int, np.ndarray]] = {}
-        for vector, meta in zip(got["embeddings"], got["metadatas"]):
-            if meta["chunk_id"] in self._served:
-                vectors.setdefault(meta["chunk_id"], {})[int(meta["position"])] = np.asarray(vector, dtype="float32")
+        for sid, vector in _get_vectors(self._sentences, list(served)).items():
+            meta = served[sid]
+            vectors.setdefault(meta["chunk_id"], {})[int(meta["position"])] = vector
         return vectors
 
     def sentence_search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
