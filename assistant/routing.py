@@ -163,9 +163,11 @@ class Router:
             visiting = bool(_CONTACT_ASKED.search(text) and _ASSOCIATION_NAMED.search(text))
             if label in SENSITIVE and about_me and not asks and not visiting:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
+            # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
+            # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.
             outside = not (self.in_domain(question) or _ASSOCIATION.search(text))
             attack = label == "injection" and (_ADDRESSED.search(text) or outside)
-            if attack or (label == "out_of_scope" and not self.in_domain(question)):
+            if attack or (label == "out_of_scope" and outside):
                 return Decision(Route.decline, label)
         return None
 

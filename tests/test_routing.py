@@ -197,6 +197,9 @@ def test_asking_the_associations_address_for_a_visit_is_no_persons_matter_by_res
 @pytest.mark.parametrize("question", [
     "wat is die onderzoeksagenda van jullie precies",
     "wat houdt dat mentorschap van jullie precies in",
+    # nor out of scope by resemblance (session 24)
+    "Wat kost een cursus bij jullie?",
+    "Wat houden jullie leergangen precies in?",
 ])
 def test_a_question_about_the_associations_things_is_not_an_attack_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
@@ -211,6 +214,15 @@ def test_a_question_about_the_associations_things_is_not_an_attack_by_resemblanc
 def test_an_attack_no_rule_names_is_still_declined_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
     assert decision is not None and decision.reason == "injection", decision
+
+
+@pytest.mark.parametrize("question", [
+    "kunnen jullie een gedicht voor mijn afscheid schrijven?",
+    "Welke aandelen raden jullie aan?",
+])
+def test_what_lies_outside_the_domain_is_declined_also_when_asked_of_the_association(similar_router, question):
+    decision = similar_router.classify(question)
+    assert decision is not None and decision.route is Route.decline, decision
 
 
 @pytest.mark.parametrize("question", [
