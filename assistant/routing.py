@@ -182,6 +182,10 @@ class Router:
         """Whether the question speaks of the asker's own situation."""
         return bool(self._first_person.search(normalise(question)))
 
+    def to_association(self, question: str) -> bool:
+        """Whether the question speaks to the association ('jullie'): about its own affairs."""
+        return bool(_ASSOCIATION.search(normalise(question)))
+
     def in_domain(self, question: str) -> bool:
         return bool(self._domain.search(normalise(question)))
 

@@ -125,10 +125,12 @@ class Service:
             return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, asked, found.passages,
                         [f"_{self.templates.render('disclaimer')}_"])
         # A question about the asker's own life is never declined for lack of domain words: a person
-        # in trouble may not name the office; the bureau is the safer answer. Nor is one that names an
-        # acronym or a long word the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or whose
-        # answerability is above the cut that no labelled out-of-scope question reaches (`wijzer fit`).
+        # in trouble may not name the office; the bureau is the safer answer. Nor is one to the association
+        # about its own affairs ('wat kost een leergang bij jullie?'), one that names an acronym or a long word
+        # the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or one whose answerability is above
+        # the cut that no labelled out-of-scope question reaches (`wijzer fit`).
         if (not self.router.in_domain(question) and not self.router.personal(question)
+                and not self.router.to_association(question)
                 and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
                 and not lexicon.knows_long_word(question)
                 and (not draft.text or self.answerability.may_decline(signals))):

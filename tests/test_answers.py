@@ -139,6 +139,13 @@ def test_a_question_in_the_documents_own_words_is_not_declined_as_out_of_scope(s
     assert service.ask(question).route is not Route.decline
 
 
+def test_a_question_about_the_associations_own_affairs_goes_to_the_bureau_not_out_of_scope(service):
+    # no domain word, far from the documents: but asked of the association ('jullie'), so the bureau answers it
+    answer = service.ask("Wat kost een training bij jullie?")
+    assert (answer.route, answer.reason) == (Route.escalate, "not_found") and answer.contact is not None
+    assert service.ask("Hoeveel kost een ticket voor de Efteling?").route is Route.decline
+
+
 @pytest.mark.parametrize("question, declined", [
     ("Krijg ik mijn vakantiegeld gewoon doorbetaald?", False),  # holiday pay: the terms of the office
     ("Hoeveel vakantiedagen krijg ik per jaar?", False),
