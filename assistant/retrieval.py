@@ -120,9 +120,10 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     # The passage BM25 ranks first, far ahead of the next, keeps a place (the last): when one chunk alone holds
     # the question's rare words ('afleveradres'), the fused ranks of generic dense matches, all alike in
     # similarity, can push it out.
-    if (len(lexical) > 1 and lexical[0][1] >= LEXICAL_LEAD * lexical[1][1] and lexical[0][0].chunk_id in quotable
-            and len(chosen) == k and passages[lexical[0][0].chunk_id] not in chosen):
-        chosen[-1] = passages[lexical[0][0].chunk_id]
+    lead = lexical[0][0].chunk_id if lexical else None
+    if (len(lexical) > 1 and lexical[0][1] >= LEXICAL_LEAD * lexical[1][1] and lead in quotable
+            and len(chosen) == k and lead not in {p.chunk.chunk_id for p in chosen}):
+        chosen[-1] = passages[lead]
     chosen += _list_starts(index, chosen, passages, quotable)
     measured = index.similarities([p.chunk.chunk_id for p in chosen if p.dense_similarity is None], vector)
     for passage in chosen:
