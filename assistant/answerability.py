@@ -18,6 +18,9 @@ from assistant.retrieval import Retrieval
 
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
+# The words a question uses for a document, alone or at the end of a compound ('waardenstuk', 'vng-presentatie').
+DOCUMENT_NOUNS = "stuk document publicatie rapport blog presentatie tekst boekje brochure notitie paper slides website"
+
 FEATURES = ("dense", "dense_gap", "standing", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown",
             "english", "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
 
@@ -30,7 +33,10 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
     passage_words = [set(lexicon.tokenize(p.chunk.indexed_text())) for p in found.passages]
     passage_cover = max((coverage(weights, words) for words in passage_words), default=0.0)
     retrieved = set().union(*passage_words) if passage_words else set()
-    missing = {t: w for t, w in weights.items() if not compound_match(t, retrieved)}
+    # A word that names where the answer stands ('volgens dat waardenstuk', 'in die blog') is not what is asked.
+    sources = set(lexicon.tokenize(DOCUMENT_NOUNS))
+    missing = {t: w for t, w in weights.items()
+               if not compound_match(t, retrieved) and not any(t.endswith(n) for n in sources)}
     unknown = set(lexicon.unknown_terms(question))
     asked = set(lexicon.term_weights(asking_part(question)))
     return {

@@ -67,6 +67,21 @@ _PARTICLES = ("op", "af", "aan", "in", "uit", "mee", "door", "over", "toe", "ter
 _LINKS = ("", "s", "e", "en")
 
 
+# Plurals the stemmer does not bring back to their singular ('raadsleden' -> 'raadsleed', not 'raadslid'; 'steden'
+# -> 'steed'): a question about a 'raadslid' then finds the documents' 'raadsleden'. Not the words that only end
+# alike ('geleden', 'verleden', 'overleden').
+_IRREGULAR = (("leden", "lid"), ("steden", "stad"))
+_ALIKE = {"geleden", "verleden", "overleden", "bekleden", "gleden", "bestreden", "getreden", "overschreden",
+          "besteden", "hofsteden", "plaatsbesteden"}
+
+
+def _singular(word: str) -> str:
+    for plural, singular in _IRREGULAR:
+        if word.endswith(plural) and word not in _ALIKE and not word.endswith("besteden"):
+            return word[: -len(plural)] + singular
+    return word
+
+
 class Tokenizer:
     """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer."""
 
@@ -78,7 +93,7 @@ class Tokenizer:
         return self.stem(self.words(text))
 
     def stem(self, words: list[str]) -> list[str]:
-        return self._stemmer.stemWords(words)
+        return self._stemmer.stemWords([_singular(w) for w in words])
 
     def words(self, text: str) -> list[str]:
         """The lower-cased words that count, before stemming."""
