@@ -31,6 +31,10 @@ class Decision:
 _PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
 _OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE}"
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
+# The asker speaking for all who hold the office ('de integriteit van ons als wethouders', 'wat mogen wij als
+# bestuurders'): the office, not a matter of the asker's own.
+_AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|ambtsdragers|collegeleden|aldermen"
+                       r"|councillors|officials)\b")
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
@@ -126,7 +130,7 @@ class Router:
             return Decision(Route.decline, "injection")
         # 'mijn gemeente' names the municipality the asker serves, not the asker ('Wie bewaakt de integriteit in
         # mijn gemeente?'); 'ik', 'mij' and the rest still speak of the asker.
-        own = _OWN_PLACE.sub(" ", text)
+        own = _AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", text))
         about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
         how = text.rstrip().endswith("?") and bool(self._informational.search(text))  # asks how things are

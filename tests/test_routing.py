@@ -120,6 +120,9 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
     "Is de burgemeester mijn eerste aanspreekpunt bij bedreiging?",
     "Heb je als wethouder recht op een advocaat bij een integriteitsonderzoek?",  # 'je': anyone
     "Raden jullie aangifte aan bij intimidatie?",
+    # the asker speaking for all who hold the office
+    "wie let er in mijn gemeente eigenlijk op de integriteit van ons als wethouders?",
+    "Welke gedragscode geldt er voor ons als bestuurders bij belangenverstrengeling?",
 ])
 def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
     decision = Router().classify(question)
@@ -139,6 +142,7 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
     ("Kunnen ze mij ontslaan na een integriteitsonderzoek?", "integrity"),  # the asker as the object
     ("Heb ik recht op een advocaat als ik word beschuldigd?", "integrity"),
     ("Valt ons college als mijn fractie in de raad een motie van wantrouwen steunt?", "crisis"),  # their own party
+    ("Er loopt een integriteitsonderzoek naar ons als wethouders, wat nu?", "integrity"),  # a matter at hand
 ])
 def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escalated(question, reason):
     decision = Router().classify(question)
@@ -235,6 +239,8 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "Op welke partij zou ik moeten stemmen bij de Statenverkiezingen?",
     "Welke partij wordt de grootste bij de gemeenteraadsverkiezingen?",
     "Voorspel de uitslag van de verkiezingen in Utrecht",
+    "wie wint de gemeenteraadsverkiezingen in 2026?",
+    "Who wins the municipal elections of 2030?",
     # choosing between parties or ranking them; translating a text (session 24)
     "help me kiezen tussen CDA en PvdA",
     "moet ik op GroenLinks of op de SP stemmen",
@@ -255,6 +261,7 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wat vind je van de deeltijdfactor?",
     "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
     "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
+    "Wie won er in 2022 bij de verkiezingen, volgens die blog over de akkoorden?",
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
     "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
