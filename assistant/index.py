@@ -24,6 +24,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.embeddings import model_tag
+from assistant.language import phrase_key
 from assistant.errors import EmptyIndex, IndexModelMismatch, StoreUnavailable
 from assistant.ledger import Ledger, LedgerEntry
 from assistant.models import Chunk, DocumentInfo
@@ -464,6 +465,12 @@ class Index:
         scores = self._chunk_matrix @ vector
         best = np.argsort(-scores, kind="stable")[:k]
         return [(self._chunks[i], float(scores[i])) for i in best]
+
+    def phrase_search(self, phrase: str) -> list[Chunk]:
+        """The served chunks that hold the phrase word for word (case and punctuation aside), in reading order."""
+        self._refresh()
+        key = phrase_key(phrase)
+        return [chunk for chunk in self._chunks if key and f" {key} " in f" {phrase_key(chunk.text)} "]
 
     def lexicon(self) -> BM25Index:
         """The BM25 index of the served chunks, for its tokenizer and term weights."""

@@ -111,3 +111,18 @@ def question_parts(question: str) -> list[str]:
     parts = [part.strip(" ,?") for part in _PARTS.split(question)]
     parts = [part for part in parts if len(part.split()) >= 3]
     return parts if len(parts) >= 2 else []
+
+
+# A phrase put between quotes ('"niet alles wat kan, mag" - wie zei dat?'): at least three words, so that the
+# apostrophe of "do's" or "m'n" never opens one.
+_QUOTED = re.compile(r"(?:^|(?<=[\s(:]))['‘\"“]([^'’\"”]+?)['’\"”](?=[\s,.?!:;)-]|$)")
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """The phrases of three words or more that a question quotes."""
+    return [m.group(1).strip() for m in _QUOTED.finditer(question) if len(re.findall(r"\w+", m.group(1))) >= 3]
+
+
+def phrase_key(text: str) -> str:
+    """A text's words only, lower-cased and joined by single spaces: where a quoted phrase is looked up."""
+    return " ".join(re.findall(r"\w+", text.lower()))

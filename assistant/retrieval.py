@@ -9,7 +9,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.index import Index
-from assistant.language import question_parts
+from assistant.language import question_parts, quoted_phrases
 from assistant.models import Chunk, Passage
 
 _WORD = re.compile(r"\w+")
@@ -66,6 +66,10 @@ def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage],
     return extra
 
 
+# A chunk that holds a phrase the question quotes counts as much as the first place of all three rankings together.
+QUOTED_WEIGHT = 4.0
+QUOTED_MOST = 3
+
 # How far BM25's best passage must score above its second to keep a place among the passages whatever the fusion.
 LEXICAL_LEAD = 2.0
 
@@ -100,11 +104,17 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     best_dense = dense[0][1] if dense else 0.0
     closest = (index.sentence_search(vector, pool) if strategy == "hybrid" and settings.fusion_sentence_weight
                else [])
+    # A phrase the question quotes from the documents ('"niet alles wat kan, mag" - wie zei dat?') finds the chunks
+    # that hold it word for word, first, whatever the other rankings (its words may all be stop words); not a
+    # phrase so common that many chunks hold it.
+    quoting = [(chunk, 1.0) for phrase in (quoted_phrases(question) if strategy == "hybrid" else [])
+               if len(holders := index.phrase_search(phrase)) <= QUOTED_MOST for chunk in holders]
 
     passages: dict[str, Passage] = {}
     for name, hits, weight in (("dense", dense, settings.fusion_dense_weight),
                                ("bm25", lexical, settings.fusion_bm25_weight),
-                               ("sentence", closest, settings.fusion_sentence_weight)):
+                               ("sentence", closest, settings.fusion_sentence_weight),
+                               ("quoted", quoting, QUOTED_WEIGHT)):
         for rank, (chunk, score) in enumerate(hits, start=1):
             passage = passages.setdefault(chunk.chunk_id, Passage(chunk=chunk))
             passage.ranks[name] = rank

@@ -17,6 +17,7 @@ from assistant.errors import StoreUnavailable
 from assistant.followup import standalone
 from assistant.generators import Draft, Generator, Writing, build_generator
 from assistant.index import Index
+from assistant.language import quoted_phrases
 from assistant.models import Answer, ContactInfo, Passage, Route, Turn
 from assistant.retrieval import retrieve
 from assistant.routing import Decision, Router
@@ -132,12 +133,16 @@ class Service:
         if (not self.router.in_domain(question) and not self.router.personal(question)
                 and not self.router.to_association(question)
                 and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
-                and not lexicon.knows_long_word(question)
+                and not lexicon.knows_long_word(question) and not self._quotes_documents(question)
                 and (not draft.text or self.answerability.may_decline(signals))):
             return Plan(Route.decline, "out_of_scope", [self.templates.render("decline_out_of_scope")])
         # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
         return self._escalate(Decision(Route.escalate, "not_found"), shown, question, asked, found.passages)
+
+    def _quotes_documents(self, question: str) -> bool:
+        """Whether the question quotes a phrase of the documents word for word ('"niet alles wat kan, mag"')."""
+        return any(self.index.phrase_search(phrase) for phrase in quoted_phrases(question))
 
     def is_night(self, question: str) -> bool:
         """Asked at night, or about the night ('Het is midden in de nacht en ...')."""

@@ -139,6 +139,13 @@ def test_a_question_in_the_documents_own_words_is_not_declined_as_out_of_scope(s
     assert service.ask(question).route is not Route.decline
 
 
+def test_a_question_that_quotes_the_documents_is_not_declined(service):
+    # no domain word and no word but stop words in the quote: the quote itself is the documents' own, so the
+    # question is not declined (whether the quoted passage answers it is the answerability model's to say)
+    assert service.ask("'niet alles wat kan, mag' - wie zei dat ook alweer?").route is not Route.decline
+    assert service.ask("'niet alles wat fietst, rijdt' - wie zei dat ook alweer?").route is Route.decline
+
+
 def test_a_question_about_the_associations_own_affairs_goes_to_the_bureau_not_out_of_scope(service):
     # no domain word, far from the documents: but asked of the association ('jullie'), so the bureau answers it
     answer = service.ask("Wat kost een training bij jullie?")

@@ -223,3 +223,17 @@ def test_a_word_for_the_document_asked_about_is_no_word_the_passages_lack(lexico
     assert missing("Wanneer werd de Wethoudersvereniging opgericht volgens die blog?") == 0.0
     # a word that is asked about and that the passage lacks still counts
     assert missing("Wanneer werd de Wethoudersvereniging in Utrecht opgericht?") > 0.0
+
+
+@pytest.mark.parametrize("question, phrases", [
+    ("'niet alles wat kan, mag' - wie zei dat ook alweer?", ["niet alles wat kan, mag"]),
+    ("Van wie is ‘het werd een boeiend gesprek’?", ["het werd een boeiend gesprek"]),
+    ('Wat bedoelt het beleidsplan met "een toegesneden rechtspositie"?', ["een toegesneden rechtspositie"]),
+    # an apostrophe inside a word opens no quote, and two words are no phrase
+    ("Wat zijn de do's en don'ts van zo'n crisis?", []),
+    ('Wat bedoelen jullie met "Nederland, Wethoudersland"?', []),
+])
+def test_a_phrase_between_quotes_is_told_apart(question, phrases):
+    from assistant.language import quoted_phrases
+
+    assert quoted_phrases(question) == phrases

@@ -114,3 +114,15 @@ def test_dense_search_is_exact_over_the_served_chunks(corpus_index):
         vector = corpus_index.embed_query(question)
         exact = [stored["ids"][i] for i in np.argsort(-(matrix @ vector))[:10]]
         assert [c.chunk_id for c, _ in corpus_index.dense_search(question, 10, vector)] == exact
+
+
+def test_a_phrase_quoted_from_the_documents_finds_the_chunk_that_holds_it(corpus_index):
+    # every word of the phrase is a stop word: neither ranking alone would find it
+    question = "'niet alles wat kan, mag' - wie zei dat ook alweer?"
+    first = retrieve(corpus_index, question, corpus_index.settings).passages[0]
+    assert "Niet alles wat kan, mag." in first.chunk.text
+    # a phrase the documents do not hold, or one that many chunks hold, changes nothing
+    assert corpus_index.phrase_search("niet alles wat kan, moet per se") == []
+    assert len(corpus_index.phrase_search("van de Wethoudersvereniging")) > 3
+    common = retrieve(corpus_index, "'van de Wethoudersvereniging' - wie zei dat ook alweer?", corpus_index.settings)
+    assert not any("quoted" in p.ranks for p in common.passages)
