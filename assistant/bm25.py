@@ -16,7 +16,7 @@ from assistant.language import DESCRIBING_WORD, is_common_word, within_one_edit
 # A word may hold an apostrophe: "do's" and "don'ts" are words of their own, not "do" and "don".
 _TOKEN = re.compile(r"\w+(?:'\w+)*", re.UNICODE)
 # Question words carry no content; the corpus is Dutch, but members also ask in English.
-_EXTRA_STOP = {"wat", "hoe", "waar", "wie", "welk", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
+_EXTRA_STOP = {"wat", "hoe", "waar", "wie", "wiens", "welk", "welke", "waarom", "wanneer", "hoeveel", "kan", "ik", "je", "jij",
                "mijn", "m'n", "z'n", "zo'n", "mag", "moet",
                # and the words a question is built with ('Vanaf wanneer moet ik gaan solliciteren?', 'Kun je ...')
                "vanaf", "sinds", "gaan", "ga", "gaat", "kun", "kunt", "hebt", "word",
@@ -71,14 +71,38 @@ _LINKS = ("", "s", "e", "en")
 # -> 'steed'): a question about a 'raadslid' then finds the documents' 'raadsleden'. Not the words that only end
 # alike ('geleden', 'verleden', 'overleden').
 _IRREGULAR = (("leden", "lid"), ("steden", "stad"))
-_ALIKE = {"geleden", "verleden", "overleden", "bekleden", "gleden", "bestreden", "getreden", "overschreden",
-          "besteden", "hofsteden", "plaatsbesteden"}
+_ALIKE = {"geleden", "verleden", "overleden", "bekleden", "gleden", "bestreden", "getreden", "overschreden"}
+# The participles of strong verbs, whose stem the stemmer keeps apart from the verb's ('geholpen' -> 'holp', 'helpt'
+# -> 'help'): each as written without 'ge-', with its infinitive. They are found after 'ge-' and a separable particle
+# ('opgenomen'), or after an inseparable prefix ('ontslagen', 'verkozen', 'besloten').
+_STRONG = {"holpen": "helpen", "sproken": "spreken", "kregen": "krijgen", "nomen": "nemen", "bleven": "blijven",
+           "schreven": "schrijven", "geven": "geven", "lezen": "lezen", "vonden": "vinden", "bonden": "binden",
+           "dwongen": "dwingen", "wonnen": "winnen", "kozen": "kiezen", "boden": "bieden", "sloten": "sluiten",
+           "noten": "genieten", "dacht": "denken", "bracht": "brengen", "zocht": "zoeken", "kocht": "kopen",
+           "wezen": "wijzen", "reden": "rijden", "streden": "strijden", "stegen": "stijgen", "zwegen": "zwijgen",
+           "keken": "kijken", "storven": "sterven", "worven": "werven", "worpen": "werpen", "golden": "gelden",
+           "houden": "houden", "lopen": "lopen", "roepen": "roepen", "vallen": "vallen", "hangen": "hangen",
+           "vangen": "vangen", "laten": "laten", "gaan": "gaan", "staan": "staan", "daan": "doen", "zien": "zien",
+           "slagen": "slaan", "dragen": "dragen", "vraagd": "vragen", "trokken": "trekken",
+           "wogen": "wegen", "vochten": "vechten"}
+_SEPARABLE = ("", "op", "af", "aan", "in", "uit", "mee", "door", "over", "toe", "terug", "weg", "bij", "na", "om",
+              "neer", "voor", "achter", "samen", "vast", "los", "vrij", "tegen", "vooruit")
+_INSEPARABLE = ("be", "ver", "ont", "her", "er")
 
 
-def _singular(word: str) -> str:
+def _base_form(word: str) -> str:
+    """The form whose stem the documents and the questions share: a singular for an irregular plural, an
+    infinitive for a strong verb's participle ('geholpen' -> 'helpen', 'ontslagen' -> 'ontslaan')."""
     for plural, singular in _IRREGULAR:
         if word.endswith(plural) and word not in _ALIKE and not word.endswith("besteden"):
             return word[: -len(plural)] + singular
+    for core, infinitive in _STRONG.items():
+        if word.endswith(core) and len(word) > len(core):
+            head = word[: -len(core)]
+            if head.endswith("ge") and head[:-2] in _SEPARABLE:
+                return head[:-2] + infinitive
+            if head in _INSEPARABLE:
+                return head + infinitive
     return word
 
 
@@ -93,7 +117,7 @@ class Tokenizer:
         return self.stem(self.words(text))
 
     def stem(self, words: list[str]) -> list[str]:
-        return self._stemmer.stemWords([_singular(w) for w in words])
+        return self._stemmer.stemWords([_base_form(w) for w in words])
 
     def words(self, text: str) -> list[str]:
         """The lower-cased words that count, before stemming."""

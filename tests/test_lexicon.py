@@ -191,13 +191,17 @@ def test_a_contact_detail_asked_for_and_held_is_told_apart_from_any_number():
 
 
 
-def test_a_plural_the_stemmer_keeps_apart_is_searched_as_its_singular():
+def test_a_plural_or_participle_the_stemmer_keeps_apart_is_searched_as_its_base_form():
     tokens = Tokenizer()
     assert tokens("raadsleden") == tokens("raadslid") and tokens("Statenleden") == tokens("Statenlid")
     assert tokens("steden") == tokens("stad")
     # words that only end alike keep their own stem
     assert tokens("drie weken geleden") != tokens("drie weken gelid")
     assert tokens("tijd besteden") != tokens("tijd bestad")
+    # and the participle of a strong verb is searched as the verb, with its particle or prefix
+    assert tokens("geholpen") == tokens("helpt") and tokens("gesproken") == tokens("spreken")
+    assert tokens("opgenomen") == tokens("opnemen") and tokens("ontslagen") == tokens("ontslaan")
+    assert tokens("bezocht") == tokens("bezoeken") and tokens("reden") != tokens("rijden")
     dualism = BM25Index(TEXTS + ["In 2002 werd het dualisme ingevoerd, waardoor wethouders en raadsleden niet "
                                  "langer de functies konden combineren."], Tokenizer())
     assert dualism.search("Mag een raadslid ook wethouder zijn?", k=1)[0][0] == 4
