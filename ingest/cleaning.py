@@ -98,13 +98,42 @@ def _continues(before: str, line: str) -> bool:
             and bool(re.match(r"[a-zà-ÿ]{2,}\b", line)))
 
 
+# A block wholly in bold, of a few words: on a slide, one of a row of key words ('**ondersteuning**').
+_BOLD_WORDS = re.compile(r"\s*\*\*[^*]{2,40}\*\*\s*")
+# How many such blocks in a row make a list: the slide's key words, not a stray caption.
+BOLD_RUN = 3
+
+
+def _bold_runs(raws: list[str]) -> set[int]:
+    """The positions of the blocks that stand in a run of at least BOLD_RUN wholly bold blocks of a few words."""
+    bold = [bool(_BOLD_WORDS.fullmatch(raw)) and len(raw.split()) <= 4 for raw in raws]
+    out: set[int] = set()
+    start = 0
+    for i in range(len(bold) + 1):
+        if i == len(bold) or not bold[i]:
+            if i - start >= BOLD_RUN:
+                out |= set(range(start, i))
+            start = i + 1
+    return out
+
+
 def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
-    """Split text into cleaned blocks of lines, dropping empty, repeated and (optionally) fragment blocks."""
+    """Split text into cleaned blocks of lines, dropping empty, repeated and (optionally) fragment blocks. On a
+    slide, a row of key words each in bold ('ondersteuning', 'ontwikkeling', 'onderzoek') is kept, as one sentence."""
     out: list[list[str]] = []
     seen: set[str] = set()
-    cleaned = [lines for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if (lines := clean_block(raw))]
+    raws = [raw for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if clean_block(raw)]
+    cleaned = [clean_block(raw) for raw in raws]
     initials = glossed_initials(cleaned) if drop_fragments else set()
-    for lines in cleaned:
+    runs = _bold_runs(raws) if drop_fragments else set()
+    for i, lines in enumerate(cleaned):
+        if i in runs:  # one line, as the words stand side by side on the slide; its emphasis may wrap over lines
+            word = _inline(" ".join(raws[i].split()))
+            if i - 1 in runs and out:
+                out[-1][-1] = f"{out[-1][-1][:-1]}, {word}."
+            else:
+                out.append([f"{word}."])
+            continue
         if drop_fragments and is_slide_fragment(lines, initials):
             continue
         if drop_fragments and out and is_gloss(lines, initials) and is_gloss([out[-1][-1].removeprefix("- ")], initials):

@@ -27,7 +27,7 @@ from ingest.manifest import MANIFEST_NAME, document_info, load_manifest
 log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes, so every document is re-chunked on the next ingest.
-CHUNKER_VERSION = "13"
+CHUNKER_VERSION = "15"
 
 
 @dataclass

@@ -61,3 +61,12 @@ def test_a_slide_of_glossed_terms_and_their_acronym_is_kept():
     # one list (not five headings); 'MEER' and 'BOZ' are scattered words: no glossed terms spell them
     assert blocks(text, drop_fragments=True) == [["- VOLATILITY (VLUCHTIGHEID) ?", "- UNCERTAINTY (ONZEKERHEID)", "- VUCA",
                                                   "- COMPLEXITY (COMPLEXITEIT)", "- AMBIGUITY (ONDUIDELIJKHEID)"]]
+
+
+def test_a_slides_row_of_key_words_in_bold_is_kept_as_one_sentence():
+    slide = ("**Jeroen van Gool**\n\nDirecteur\n\n**ondersteuning**\n\n**ontwikkeling**\n\n**belangen  \nbehartiging**"
+             "\n\n**onderzoek**\n\nD om\n\n*moeilijk*")
+    assert blocks(slide, drop_fragments=True) == [
+        ["Jeroen van Gool"], ["Directeur"], ["ondersteuning, ontwikkeling, belangen behartiging, onderzoek."]]
+    # two bold words in a row are no such row: scattered captions, dropped as before
+    assert blocks("Directeur\n\n**MEER**\n\n**WERKDRUK**", drop_fragments=True) == [["Directeur"]]
