@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # Who writes the answer: quotes (extractive), or a language model held to the same passages.
     generator: Literal["extractive", "openai", "local"] = "extractive"
     top_k: int = 5
+    # The publisher of the association's own documents (corpus/manifest.yaml): asked for its view, they count more.
+    association: str = "Wethoudersvereniging"
     # Weights of the rankings in reciprocal rank fusion (dense and BM25 tuned on eval/retrieval.yaml); the third
     # ranks chunks by their closest sentence (hybrid only; 0 turns it off; session 22: hit@5 over 847 questions
     # 0.909 -> 0.921 at 1.0, 0.918 at 0.5, 0.924 at 1.6).

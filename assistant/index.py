@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -335,6 +336,8 @@ class Index:
                 got = _get_all(self._store._collection, ["metadatas"])
                 chunks = [_chunk(cid, meta) for cid, meta in zip(got["ids"], got["metadatas"])]
                 chunks = [c for c in chunks if entries.get(c.doc.doc_id) and entries[c.doc.doc_id].version == c.version]
+                # who published a document is the ledger's to say ('Wethoudersvereniging', 'De Argumentenfabriek')
+                chunks = [replace(c, doc=replace(c.doc, publisher=entries[c.doc.doc_id].publisher)) for c in chunks]
                 chunks.sort(key=lambda c: (c.doc.doc_id, c.position))
                 held = _get_vectors(self._store._collection, [c.chunk_id for c in chunks])
                 if len(held) < len(chunks):

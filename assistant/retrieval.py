@@ -66,6 +66,12 @@ def _list_starts(index: Index, chosen: list[Passage], found: dict[str, Passage],
     return extra
 
 
+# A question after the association's own view, and how much more its own documents then count in the fusion.
+_ASKS_VIEW = re.compile(r"\b(vind|vindt|vinden|standpunt\w*|mening|visie|wil|wilt|willen|pleit|pleiten|lobby\w*|streeft"
+                        r"|streven|staat .{0,20}voor|position|view|think|stance)\b", re.I)
+_OF_ASSOCIATION = re.compile(r"\b(jullie|(wethouders)?vereniging|association|you)\b", re.I)
+OWN_VIEW_BOOST = 1.25
+
 # A chunk that holds a phrase the question quotes counts as much as the first place of all three rankings together.
 QUOTED_WEIGHT = 4.0
 QUOTED_MOST = 3
@@ -123,6 +129,12 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
                 passage.dense_similarity = score
             elif name == "bm25":
                 passage.bm25_score = score
+    # Asked what the association itself thinks or wants ('wat vinden jullie daarvan?', 'wat is het standpunt van de
+    # vereniging?'): its own documents say so, not a publication it quotes or an adviser's blog.
+    if settings.association and _ASKS_VIEW.search(question) and _OF_ASSOCIATION.search(question):
+        for passage in passages.values():
+            if passage.chunk.doc.publisher == settings.association:
+                passage.score *= OWN_VIEW_BOOST
     # A passage with nothing to quote (a source list) cannot answer: it does not take a place.
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)

@@ -126,3 +126,20 @@ def test_a_phrase_quoted_from_the_documents_finds_the_chunk_that_holds_it(corpus
     assert len(corpus_index.phrase_search("van de Wethoudersvereniging")) > 3
     common = retrieve(corpus_index, "'van de Wethoudersvereniging' - wie zei dat ook alweer?", corpus_index.settings)
     assert not any("quoted" in p.ranks for p in common.passages)
+
+
+def test_asked_for_the_associations_own_view_its_own_documents_count_more(corpus_index):
+    question = "What does the association think about how the national government treats municipalities?"
+    settings = corpus_index.settings
+
+    def own(found) -> int:
+        return sum(p.chunk.doc.publisher == "Wethoudersvereniging" for p in found.passages[:5])
+
+    with_view = retrieve(corpus_index, question, settings)
+    without = retrieve(corpus_index, question, settings.model_copy(update={"association": ""}))
+    assert own(with_view) > own(without)
+    assert with_view.passages[0].chunk.doc.publisher == "Wethoudersvereniging"
+    # a question that does not ask for its view is ranked as before
+    plain = "How does the national government treat municipalities?"
+    assert ([p.chunk.chunk_id for p in retrieve(corpus_index, plain, settings).passages]
+            == [p.chunk.chunk_id for p in retrieve(corpus_index, plain, settings.model_copy(update={"association": ""})).passages])
