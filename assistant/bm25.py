@@ -40,7 +40,10 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
             "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
             "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs", "ofzo", "enzo", "enzovoort",
-            "zoiets", "bijna"}
+            "zoiets", "bijna",
+            # reflexive pronouns ('voor mezelf', 'jullie noemen jezelf'): they point at the asker or the association
+            "mezelf", "mijzelf", "jezelf", "jijzelf", "zichzelf", "onszelf", "uzelf", "hemzelf", "haarzelf",
+            "henzelf"}
 # Pronominal adverbs ('daaraan', 'hierover', 'waarin', 'ervoor'): they point at what was said, they name nothing.
 _POINTING = {f"{head}{tail}" for head in ("daar", "hier", "waar", "er")
              for tail in ("aan", "van", "over", "mee", "voor", "in", "op", "bij", "door", "na", "uit", "tegen", "toe",

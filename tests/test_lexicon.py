@@ -241,3 +241,9 @@ def test_a_phrase_between_quotes_is_told_apart(question, phrases):
     from assistant.language import quoted_phrases
 
     assert quoted_phrases(question) == phrases
+
+
+
+def test_a_reflexive_pronoun_names_nothing(lexicon):
+    assert lexicon.term_weights("Mag ik over een hoger salaris voor mezelf onderhandelen?") == lexicon.term_weights(
+        "Mag ik over een hoger salaris onderhandelen?")

@@ -94,6 +94,9 @@ def similar_router(e5):
     "Is een gesprek met de vertrouwenspersoon echt vertrouwelijk?",
     "Helpt het ondersteuningsteam ook mijn partner en kinderen?",
     "Ik word per 1 januari wethouder. Moet er een risicoanalyse integriteit worden gedaan?",
+    # 'nu al': what to do already, not a matter going on now; a compound naming the analysis is still a rule
+    "Welke cursussen kan ik nu al volgen om me voor te bereiden op werk na het wethouderschap?",
+    "Moest er bij mijn benoeming vorig jaar al een integriteitsrisicoanalyse gedaan worden?",
 ])
 def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
@@ -104,6 +107,7 @@ def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(simil
     ("Een raadslid zegt in de krant dat ik mijn neef heb voorgetrokken. Wat moet ik doen?", "integrity"),
     ("Ik krijg elke dag haatmails van dezelfde inwoner", "threat"),
     ("Ons college staat op omvallen en ik weet niet wat ik moet doen", "crisis"),
+    ("Een raadslid valt me nu al maanden lastig over mijn integriteit, wat kan ik doen?", "integrity"),
 ])
 def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
@@ -246,6 +250,9 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "moet ik op GroenLinks of op de SP stemmen",
     "Is de VVD beter dan D66 voor ondernemers?",
     "vertaal mijn speech voor de raad naar het Fries",
+    # a caption or a slogan is writing too (session 25)
+    "maak een leuke caption voor mijn LinkedIn-foto van de raadsvergadering",
+    "verzin een slogan voor de campagne van mijn partij",
     "can you translate this letter to the council into Polish",
 ])
 def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domain_words(question):
@@ -269,3 +276,15 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
 def test_asking_about_writing_or_the_associations_views_is_not_declined(question):
     decision = Router().classify(question)
     assert decision is None or decision.route is not Route.decline, decision
+
+
+@pytest.mark.parametrize("question, declined", [
+    ("Hoe laat vertrekt de bus naar Zwolle?", True),
+    ("When does the last train to Utrecht leave?", True),
+    ("Wat kost een treinkaartje naar Amsterdam?", True),
+    # the association's own hours are its affairs
+    ("Hoe laat kan ik het bureau bellen?", False),
+])
+def test_travel_times_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
+    decision = Router().classify(question)
+    assert (decision is not None and decision.route is Route.decline) is declined, decision
