@@ -60,6 +60,9 @@ _ENGLISH_STOP = {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", 
                  "so", "too", "very", "here", "take", "make", "there's", "what's", "am", "been", "being", "out", "up"}
 
 
+# How many times more texts must hold a typo's common neighbour than hold the typo's own stem for it to be corrected.
+TYPO_MARGIN = 5
+
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # Endings of inflected Dutch words, to tell an unknown form of a known word from a typo.
 _ENDINGS = ("t", "d", "e", "s", "en", "de", "te", "er", "ers", "ende")
@@ -249,11 +252,15 @@ class BM25Index:
             if glossed:  # a word of members, not of the documents: the documents' words
                 terms += self._tokenize(" ".join(glossed))
                 continue
-            if known is None and len(word) >= 5 and not is_common_word(word):
+            if word not in self._words and len(word) >= 5 and not is_common_word(word):
                 near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
-                if near:  # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
-                    corrected = self._tokenize.content([max(near, key=self._words.get)])
-                    terms += self._tokenize.stem(corrected)
+                best = max(near, key=self._words.get) if near else None
+                # A typo, also when its stem happens to be that of rarer words ('leeden' stems as 'geleden' and
+                # 'leed' do; the documents write 'leden' far more often): corrected to the common neighbour.
+                if best is not None and (known is None or self._df.get(self._tokenize.stem(
+                        self._tokenize.content([best]) or [best])[0], 0) >= TYPO_MARGIN * self._df.get(known, 0)):
+                    # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
+                    terms += self._tokenize.stem(self._tokenize.content([best]))
                     continue
             stem = self._tokenize.stem([word])[0]
             unrelated = known is None and not self._in_compound(stem)

@@ -247,3 +247,13 @@ def test_a_phrase_between_quotes_is_told_apart(question, phrases):
 def test_a_reflexive_pronoun_names_nothing(lexicon):
     assert lexicon.term_weights("Mag ik over een hoger salaris voor mezelf onderhandelen?") == lexicon.term_weights(
         "Mag ik over een hoger salaris onderhandelen?")
+
+
+def test_a_typo_whose_stem_rarer_words_share_is_still_corrected():
+    texts = ["De vereniging telt 1.100 leden.", "De leden kiezen het bestuur.", "Het bestuur telt negen leden.",
+             "Leden krijgen korting.", "Nieuwe leden zijn welkom.", "Dat was lang geleden."]
+    members = BM25Index(texts, Tokenizer())
+    # 'leeden' stems as 'geleden' does; five texts hold 'leden', one 'geleden'
+    assert members.query_terms("Hoeveel leeden zijn er?") == members.query_terms("Hoeveel leden zijn er?")
+    # a word of the documents in another form is no typo
+    assert members.query_terms("Hoeveel lid zijn er?") == members.query_terms("Hoeveel leden zijn er?")
