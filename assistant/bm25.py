@@ -96,6 +96,7 @@ _SEPARABLE = ("", "op", "af", "aan", "in", "uit", "mee", "door", "over", "toe", 
 _INSEPARABLE = ("be", "ver", "ont", "her", "er")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every word tokenized; the same words come back all the time
 def _base_form(word: str) -> str:
     """The form whose stem the documents and the questions share: a singular for an irregular plural, an
     infinitive for a strong verb's participle ('geholpen' -> 'helpen', 'ontslagen' -> 'ontslaan')."""
