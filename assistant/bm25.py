@@ -60,7 +60,9 @@ _ENGLISH_STOP = {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", 
                  "so", "too", "very", "here", "take", "make", "there's", "what's", "am", "been", "being", "out", "up"}
 
 
-# How many times more texts must hold a typo's common neighbour than hold the typo's own stem for it to be corrected.
+# A word whose stem at most TYPO_RARE texts hold may still be a typo: corrected when TYPO_MARGIN times as many texts
+# hold its neighbour's stem.
+TYPO_RARE = 2
 TYPO_MARGIN = 5
 
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
@@ -152,6 +154,7 @@ class BM25Index:
         self.compound_parts = lru_cache(maxsize=4096)(self._compound_parts)
         self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
         self.derived = lru_cache(maxsize=4096)(self._derived)
+        self.neighbour = lru_cache(maxsize=4096)(self._neighbour)
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
@@ -229,6 +232,11 @@ class BM25Index:
                         found.append((strength, (stem, tail)))
         return found[0][1] if found else None
 
+    def _neighbour(self, word: str) -> str | None:
+        """The commonest word of the texts one typo away from the word, if any."""
+        near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
+        return max(near, key=self._words.get) if near else None
+
     def _glossed(self, word: str) -> list[str]:
         """The documents' words for a member's word ('leave', 'club'), also in the possessive ("the aldermen's
         badge"), the plural ('valkuilen') and the diminutive ('pakketje', 'clubje')."""
@@ -253,9 +261,9 @@ class BM25Index:
             if glossed:  # a word of members, not of the documents: the documents' words
                 terms += self._tokenize(" ".join(glossed))
                 continue
-            if word not in self._words and len(word) >= 5 and not is_common_word(word):
-                near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
-                best = max(near, key=self._words.get) if near else None
+            rare = known is None or self._df.get(known, 0) <= TYPO_RARE
+            if rare and word not in self._words and len(word) >= 5 and not is_common_word(word):
+                best = self.neighbour(word)
                 # A typo, also when its stem happens to be that of rarer words ('leeden' stems as 'geleden' and
                 # 'leed' do; the documents write 'leden' far more often): corrected to the common neighbour.
                 if best is not None and (known is None or self._df.get(self._tokenize.stem(

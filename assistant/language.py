@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A sentence ends at . ! or ? followed by white space and a capital, a digit or an opening quote.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'\"(])")
@@ -58,6 +59,7 @@ def is_english(text: str) -> bool:
 COMMON_WORD_ZIPF = 3.0
 
 
+@lru_cache(maxsize=1 << 14)
 def is_common_word(word: str) -> bool:
     """Whether a word is a common word of Dutch or English (wordfreq's lists, shipped in its package)."""
     from wordfreq import zipf_frequency
