@@ -79,7 +79,7 @@ _LINKS = ("", "s", "e", "en")
 # -> 'steed'): a question about a 'raadslid' then finds the documents' 'raadsleden'. Not the words that only end
 # alike ('geleden', 'verleden', 'overleden').
 _IRREGULAR = (("leden", "lid"), ("steden", "stad"))
-_ALIKE = {"geleden", "verleden", "overleden", "bekleden", "gleden", "bestreden", "getreden", "overschreden"}
+_ALIKE = ("geleden", "verleden", "overleden", "bekleden", "gleden", "bestreden", "getreden", "overschreden", "besteden")
 # The participles of strong verbs, whose stem the stemmer keeps apart from the verb's ('geholpen' -> 'holp', 'helpt'
 # -> 'help'): each as written without 'ge-', with its infinitive. They are found after 'ge-' and a separable particle
 # ('opgenomen'), or after an inseparable prefix ('ontslagen', 'verkozen', 'besloten').
@@ -103,7 +103,7 @@ def _base_form(word: str) -> str:
     """The form whose stem the documents and the questions share: a singular for an irregular plural, an
     infinitive for a strong verb's participle ('geholpen' -> 'helpen', 'ontslagen' -> 'ontslaan')."""
     for plural, singular in _IRREGULAR:
-        if word.endswith(plural) and word not in _ALIKE and not word.endswith("besteden"):
+        if word.endswith(plural) and not word.endswith(_ALIKE):
             return word[: -len(plural)] + singular
     for core, infinitive in _STRONG.items():
         if word.endswith(core) and len(word) > len(core):
@@ -155,6 +155,7 @@ class BM25Index:
         self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
         self.derived = lru_cache(maxsize=4096)(self._derived)
         self.neighbour = lru_cache(maxsize=4096)(self._neighbour)
+        self._by_length: dict[int, list[tuple[int, str]]] | None = None  # the texts' words by length, for typos
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
@@ -233,9 +234,17 @@ class BM25Index:
         return found[0][1] if found else None
 
     def _neighbour(self, word: str) -> str | None:
-        """The commonest word of the texts one typo away from the word, if any."""
-        near = [w for w in self._words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)]
-        return max(near, key=self._words.get) if near else None
+        """The commonest word of the texts one typo away from the word, if any. Only words of about its length
+        whose first letters could be its own after one edit are compared letter by letter."""
+        if self._by_length is None:
+            self._by_length = {}
+            for i, w in enumerate(self._words):
+                self._by_length.setdefault(len(w), []).append((i, w))
+        near = [(i, w) for n in (len(word) - 1, len(word), len(word) + 1) for i, w in self._by_length.get(n, ())
+                if (w[:1] == word[:1] or w[1:2] in (word[1:2], word[:1]) or w[:1] == word[1:2])
+                and within_one_edit(word, w)]
+        # the commonest; of equally common ones the first in the texts
+        return max(near, key=lambda pair: (self._words[pair[1]], -pair[0]))[1] if near else None
 
     def _glossed(self, word: str) -> list[str]:
         """The documents' words for a member's word ('leave', 'club'), also in the possessive ("the aldermen's
@@ -264,12 +273,13 @@ class BM25Index:
             rare = known is None or self._df.get(known, 0) <= TYPO_RARE
             if rare and word not in self._words and len(word) >= 5 and not is_common_word(word):
                 best = self.neighbour(word)
+                # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
+                corrected = self._tokenize.content([best]) if best is not None else []
                 # A typo, also when its stem happens to be that of rarer words ('leeden' stems as 'geleden' and
                 # 'leed' do; the documents write 'leden' far more often): corrected to the common neighbour.
-                if best is not None and (known is None or self._df.get(self._tokenize.stem(
-                        self._tokenize.content([best]) or [best])[0], 0) >= TYPO_MARGIN * self._df.get(known, 0)):
-                    # the corrected word may be a stop word ('hoevel' -> 'hoeveel'): then it drops out
-                    terms += self._tokenize.stem(self._tokenize.content([best]))
+                if best is not None and (known is None or self._df.get(self._tokenize.stem(corrected or [best])[0], 0)
+                                         >= TYPO_MARGIN * self._df.get(known, 0)):
+                    terms += self._tokenize.stem(corrected)
                     continue
             stem = self._tokenize.stem([word])[0]
             unrelated = known is None and not self._in_compound(stem)

@@ -25,8 +25,8 @@ from langchain_core.embeddings import Embeddings
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.embeddings import model_tag
-from assistant.language import phrase_key
 from assistant.errors import EmptyIndex, IndexModelMismatch, StoreUnavailable
+from assistant.language import phrase_key
 from assistant.ledger import Ledger, LedgerEntry
 from assistant.models import Chunk, DocumentInfo
 from assistant.sentences import embedding_text, split
