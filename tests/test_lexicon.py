@@ -190,7 +190,6 @@ def test_a_contact_detail_asked_for_and_held_is_told_apart_from_any_number():
     assert not holds_contact_asked("Wat is het postadres?", "De vereniging is opgericht in 2004.")
 
 
-
 def test_a_plural_or_participle_the_stemmer_keeps_apart_is_searched_as_its_base_form():
     tokens = Tokenizer()
     assert tokens("raadsleden") == tokens("raadslid") and tokens("Statenleden") == tokens("Statenlid")
@@ -241,7 +240,6 @@ def test_a_phrase_between_quotes_is_told_apart(question, phrases):
     from assistant.language import quoted_phrases
 
     assert quoted_phrases(question) == phrases
-
 
 
 def test_a_reflexive_pronoun_names_nothing(lexicon):
