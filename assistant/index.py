@@ -154,6 +154,8 @@ class Index:
         self._lock = threading.Lock()
         self._loaded_generation: str | None = None
         self._chunks: list[Chunk] = []
+        # the served chunks' texts as phrase_key gives them, with the list of chunks they were made for
+        self._phrase_keys: tuple[list[Chunk], list[str]] = ([], [])
         self._chunk_matrix: np.ndarray | None = None
         self._rows: dict[str, int] = {}
         self._served: dict[str, Chunk] = {}
@@ -473,7 +475,14 @@ class Index:
         """The served chunks that hold the phrase word for word (case and punctuation aside), in reading order."""
         self._refresh()
         key = phrase_key(phrase)
-        return [chunk for chunk in self._chunks if key and f" {key} " in f" {phrase_key(chunk.text)} "]
+        if not key:
+            return []
+        chunks, texts = self._phrase_keys
+        if chunks is not self._chunks:  # once per set of served chunks, not for every quote asked
+            chunks = self._chunks
+            texts = [f" {phrase_key(chunk.text)} " for chunk in chunks]
+            self._phrase_keys = (chunks, texts)
+        return [chunk for chunk, text in zip(chunks, texts) if f" {key} " in text]
 
     def lexicon(self) -> BM25Index:
         """The BM25 index of the served chunks, for its tokenizer and term weights."""

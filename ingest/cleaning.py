@@ -122,8 +122,9 @@ def blocks(text: str, drop_fragments: bool = False) -> list[list[str]]:
     slide, a row of key words each in bold ('ondersteuning', 'ontwikkeling', 'onderzoek') is kept, as one sentence."""
     out: list[list[str]] = []
     seen: set[str] = set()
-    raws = [raw for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if clean_block(raw)]
-    cleaned = [clean_block(raw) for raw in raws]
+    kept = [(raw, lines) for raw in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if (lines := clean_block(raw))]
+    raws = [raw for raw, _ in kept]
+    cleaned = [lines for _, lines in kept]
     initials = glossed_initials(cleaned) if drop_fragments else set()
     runs = _bold_runs(raws) if drop_fragments else set()
     for i, lines in enumerate(cleaned):
