@@ -66,6 +66,9 @@ TYPO_RARE = 2
 TYPO_MARGIN = 5
 
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+# 'Wat houdt dat in?', 'wat houdt het vangnet precies in': the verb frames what is asked, as 'betekent' does (a stop
+# word); elsewhere 'houdt' says something ('houdt contact', 'houdt rekening met'), so only in this frame it drops.
+_FRAMING = re.compile(r"\b(houdt|houden)\b(?=.*\bin\b\W*$)", re.IGNORECASE)
 # Endings of inflected Dutch words, to tell an unknown form of a known word from a typo.
 _ENDINGS = ("t", "d", "e", "s", "en", "de", "te", "er", "ers", "ende")
 # The first part of a separable verb ('opstappen', 'aftreden'): a compound's head though no word on its own.
@@ -264,7 +267,7 @@ class BM25Index:
         it meant, or else by the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht'
         written)."""
         terms = []
-        for word in self._tokenize.content(self._tokenize.raw(text)):
+        for word in self._tokenize.content(self._tokenize.raw(_FRAMING.sub(" ", text))):
             known = self._known_stem(word)
             glossed = self._glossed(word) if word not in self._words else []
             if glossed:  # a word of members, not of the documents: the documents' words
@@ -284,6 +287,11 @@ class BM25Index:
             stem = self._tokenize.stem([word])[0]
             unrelated = known is None and not self._in_compound(stem)
             parts = self.compound_parts(word) if unrelated else None
+            # Also a verb the texts write without its particle ('uitonderhandelen', 'onderhandelen' written): as
+            # written it matches nothing. (Not a compound noun of two words of theirs, 'zwangerschapsverlof': split,
+            # its common half 'verlof' outweighs what is asked, 'Wie vervangt mij als ik met zwangerschapsverlof ga?')
+            if known is None and not parts and (split := self.compound_parts(word)) and split[0] in _PARTICLES:
+                parts = split
             if parts:  # a compound the texts do not write, of short words they do: searched as its parts
                 terms += self._tokenize.stem(self._tokenize.content(parts))
                 continue

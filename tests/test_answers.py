@@ -89,6 +89,21 @@ def test_a_tables_labels_answer_what_its_label_column_asks(service, who, values)
         assert f"- {value}:" in answer.answer, answer.answer
 
 
+def test_every_row_of_a_table_is_named_before_a_rows_further_items(service):
+    # asked in other words than the label column's ('het belangrijkst', not 'prioriteit'): the rows come along
+    # with a chosen item of one of them, and each row's first item comes before the rest of any row
+    answer = service.ask("welke 4 waarden zijn voor ons wethouders het belangrijkst?")
+    assert answer.route is Route.answer, answer.answer
+    for value in ("Lef", "Gemeenschappelijkheid", "Betrokkenheid", "Bekwaamheid"):
+        assert f"- {value}:" in answer.answer, answer.answer
+
+
+def test_the_sentence_that_defines_what_is_asked_is_quoted(service):
+    answer = service.ask("tijdens hoeveel denksessies is het waardenboek gemaakt en wat is een denksessie precies?")
+    assert answer.route is Route.answer, answer.answer
+    assert "Een denksessie is een door De Argumentenfabriek ontwikkelde methode" in answer.answer, answer.answer
+
+
 def test_our_summary_of_the_associations_position_brings_the_beleidsplan_along(service):
     answer = service.ask("Waarom is de vereniging tegen het maximum aantal wethouders?")
     assert answer.route is Route.answer, answer.answer
@@ -232,6 +247,13 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
+
+
+def test_just_outside_is_a_place_not_a_moment(service):
+    # 'net buiten de gemeente' says where, not 'just now': a question about the residence rule, not a crisis
+    answer = service.ask("ik woon net buiten de gemeente, kan de raad me toch benoemen?")
+    assert answer.route is Route.answer and "ontheffing" in answer.answer, answer.answer
+    assert service.ask("ik ben net bedreigd door een man bij het stadhuis").route is Route.escalate
 
 
 def _at(service: Service, hour: int) -> Service:

@@ -38,6 +38,20 @@ def test_colloquial_tails_and_the_verbs_that_frame_a_question_weigh_nothing(lexi
         "het beleidsplan over de werkdruk")
     assert lexicon.term_weights("Hoe heet dat overleg?") == lexicon.term_weights("dat overleg")
     assert lexicon.term_weights("Wat gebeurt er met mijn uitkering?") == lexicon.term_weights("mijn uitkering")
+    # 'houdt ... in' asks what something means, as 'betekent' does; elsewhere 'houdt' says something
+    assert lexicon.term_weights("Wat houdt die sollicitatieplicht precies in?") == lexicon.term_weights(
+        "die sollicitatieplicht")
+    assert "houdt" in lexicon.term_weights("Wie houdt de sollicitatieplicht bij?")
+
+
+def test_a_verb_written_with_a_particle_the_documents_leave_off_is_searched_as_their_verb():
+    lexicon = BM25Index(["Wethouders kunnen niet individueel onderhandelen over hun arbeidsvoorwaarden."],
+                        Tokenizer())
+    assert "onderhandel" in lexicon.query_terms("Kan ik een hoger salaris uitonderhandelen?")
+    assert lexicon.search("Kan ik een hoger salaris uitonderhandelen?", 1)
+    # a compound noun of two of their words stays whole: its common half would outweigh what is asked
+    lexicon = BM25Index(["Het verlof van de wethouder.", "Bij zwangerschap en bevalling."], Tokenizer())
+    assert "verlof" not in lexicon.query_terms("Wie vervangt mij als ik met zwangerschapsverlof ga?")
 
 
 def test_speaking_to_the_association_is_no_word_the_documents_lack(lexicon):
