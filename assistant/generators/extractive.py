@@ -116,6 +116,27 @@ def holds_kind_asked(question: str, sentence: str) -> bool:
     return any(asked.search(question) and held.search(sentence) for asked, held in _ANSWER_KINDS)
 
 
+# 'Wat is een denksessie?', 'Waar staat VUCA voor?', 'Wat houdt het vangnet in?': the term whose definition is
+# asked. A sentence that begins by defining it ('Een denksessie is een door De Argumentenfabriek ontwikkelde
+# methode ...') holds the kind of answer asked for, as a number does for 'hoeveel'.
+_DEFINITION_ASKED = re.compile(
+    r"\b(?:wat (?:is|zijn|betekent|betekenen|bedoelen jullie met|bedoel je met)|what (?:is|are|does)|waar staat"
+    r"|wat houdt|wat houden)\s+(?:(?:een|de|het|dat|die|dit|deze|eigenlijk|precies|a|an|the)\s+)*"
+    r"(?P<term>\w[\w-]{2,}(?:\s+(?!(?:eigenlijk|precies|nou|dan|toch|voor|in|mean)\b)\w[\w-]{2,}){0,2})"
+    r"\s*(?:eigenlijk|precies|nou|dan|toch|voor|in|mean)?\s*(?:[?.!,]|$)",
+    re.IGNORECASE)
+
+
+def defines_asked(question: str, sentence: str) -> bool:
+    """Whether the question asks what a term is or means and the sentence begins by saying so."""
+    for asked in _DEFINITION_ASKED.finditer(question):
+        term = re.escape(asked.group("term"))
+        if re.match(rf"(?:een|de|het|the|an?)?\s*{term}(?:s|en)?\s+(?:(?:is|zijn|is|are) (?:een|de|het|a|an|the)|"
+                    rf"staat voor|staan voor|betekent|houdt in|means|stands for)\b", sentence, re.IGNORECASE):
+            return True
+    return False
+
+
 # What a heading contributes to the sentences under it. A list item is what its heading names (the
 # items under "Don'ts" are the don'ts), so the heading counts in full; a paragraph only in part.
 HEADING_WEIGHT = 0.5
@@ -234,7 +255,7 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
                 "lexical": lexical, "heading": heading, "meaning": meaning,
-                "number": float(holds_kind_asked(kind_asked, sentence.text)),
+                "number": float(holds_kind_asked(kind_asked, sentence.text) or defines_asked(kind_asked, sentence.text)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
                 "passage_bm25": (passage.bm25_score or 0.0) / strongest,
                 "passage_dense": passage.dense_similarity or 0.0,
@@ -421,7 +442,15 @@ class ExtractiveGenerator:
                     if item not in keep:
                         keep.append(item)
             elif sentence.is_item and sentence.sentence.heading and not sentence.sentence.stacked:
-                for item in found:
+                # Of a labelled table ('Lef: ...', 'Gemeenschappelijkheid: ...') every row's first item comes
+                # before a row's further items: with room for six, all four rows are named, not two rows whole.
+                named = {k.sentence.label for k in keep if k.passage == sentence.passage}
+                firsts: dict[str, Candidate] = {}
+                for c in found:
+                    if (c.passage == sentence.passage and c.sentence.label and c.sentence.label not in named
+                            and c.sentence.heading == sentence.sentence.heading):
+                        firsts.setdefault(c.sentence.label, c)
+                for item in [*firsts.values(), *(c for c in found if c not in firsts.values())]:
                     if (item.passage == sentence.passage and item.is_item and not item.sentence.stacked
                             and item.sentence.heading == sentence.sentence.heading
                             and (item.score >= good_enough or id(sentence) in naming)
