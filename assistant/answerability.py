@@ -13,13 +13,11 @@ from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft
 from assistant.generators.extractive import holds_contact_asked
-from assistant.language import asking_part, compound_match, coverage, is_english
+from assistant.language import DOCUMENT_NOUNS, asking_part, compound_match, coverage, is_english
 from assistant.retrieval import Retrieval
 
 MODEL_PATH = MODELS_DIR / "answerability.json"
 
-# The words a question uses for a document, alone or at the end of a compound ('waardenstuk', 'vng-presentatie').
-DOCUMENT_NOUNS = "stuk document publicatie rapport blog presentatie tekst boekje brochure notitie paper slides website"
 
 FEATURES = ("dense", "dense_gap", "standing", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown",
             "english", "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")

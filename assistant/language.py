@@ -29,6 +29,10 @@ NUMBER_WORDS = (
 NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS}|helft|kwart|procent)\b", re.IGNORECASE)
 
 
+# The words a question uses for a document, alone or at the end of a compound ('waardenstuk', 'vng-presentatie').
+DOCUMENT_NOUNS = "stuk document publicatie rapport blog presentatie tekst boekje brochure notitie paper slides website"
+
+
 def compound_match(term: str, words: set[str]) -> bool:
     """A (stemmed) term is found among words as a word or as part of a Dutch compound, either way
     ('verlof' in 'zwangerschapsverlof'; 'bevallingsverlof' asked, 'bevalling' written)."""

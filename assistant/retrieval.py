@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
+from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.index import Index
-from assistant.language import question_parts, quoted_phrases
-from assistant.models import Chunk, Passage
+from assistant.language import DOCUMENT_NOUNS, compound_match, question_parts, quoted_phrases
+from assistant.models import Chunk, DocumentInfo, Passage
 
 _WORD = re.compile(r"\w+")
 STRATEGIES = ("hybrid", "bm25", "dense")
@@ -71,6 +73,46 @@ _ASKS_VIEW = re.compile(r"\b(vind|vindt|vinden|standpunt\w*|mening|visie|wil|wil
                         r"|streven|staat .{0,20}voor|position|view|think|stance)\b", re.I)
 _OF_ASSOCIATION = re.compile(r"\b(jullie|(wethouders)?vereniging|association|you)\b", re.I)
 OWN_VIEW_BOOST = 1.25
+
+# A question that names a document ('volgens die presentatie', 'in het waardenstuk', 'die blog over de akkoorden',
+# 'de Argumentenfabriek'): that document's passages count this much more in the fusion. A document is named by a
+# word for a document (alone or ending a compound, 'waardenrapport') or by its publisher's name, whose words fit
+# its title, kind or publisher, and those of no other retrieved document.
+NAMED_BOOST = 1.3
+_NAMING_NOUNS = f"{DOCUMENT_NOUNS} boek kaart dia webpagina site book presentation publication"
+PUBLISHER_IDF = 2.0
+
+
+@lru_cache(maxsize=64)
+def _naming_words(lexicon: BM25Index, doc: DocumentInfo, association: str) -> frozenset[str]:
+    """The stemmed words of a document's title, kind and publisher, without the association's own name (it
+    stands in most titles and publishes most documents). A rule summary's title names its subject ('verlof',
+    'bureau'), not the document: only its words for a document count ('hulpkaart')."""
+    if doc.kind == "regel":
+        nouns = Tokenizer.raw(_NAMING_NOUNS)
+        return frozenset(lexicon.tokenize(" ".join(w for w in Tokenizer.raw(doc.title)
+                                                   if any(w.endswith(n) for n in nouns))))
+    own = set(lexicon.tokenize(association))
+    return frozenset(set(lexicon.tokenize(f"{doc.title} {doc.kind} {doc.publisher}")) - own)
+
+
+def named_document(question: str, documents: list[DocumentInfo], lexicon: BM25Index, association: str) -> str | None:
+    """The id of the one document the question points at by a word for a document or by its publisher, if any."""
+    kinds = " ".join(d.kind for d in documents if d.kind != "regel")
+    nouns = set(Tokenizer.raw(f"{_NAMING_NOUNS} {kinds}"))
+    # a publisher's own name ('Argumentenfabriek', 'Van de Laar'), not a word many passages use ('bestuur')
+    written = set(Tokenizer.raw(" ".join(d.publisher for d in documents))) - set(Tokenizer.raw(association))
+    publishers = {w for w in written if (stems := lexicon.tokenize(w)) and min(map(lexicon.idf, stems)) >= PUBLISHER_IDF}
+    # the words that point at a document, as searched ('waardenstuk' is searched as 'waarden' and 'stuk')
+    naming = {t for word in Tokenizer.raw(question)
+              if word in publishers or any(word.endswith(n) for n in nouns) for t in lexicon.query_terms(word)}
+    if not naming:
+        return None
+    fits = {doc.doc_id for doc in documents
+            if any(compound_match(t, _naming_words(lexicon, doc, association)) for t in naming)}
+    # two documents named ('het verschil tussen het beleidsplan en de presentatie'): neither counts more
+    return fits.pop() if len(fits) == 1 else None
+
 
 # A chunk that holds a phrase the question quotes counts as much as the first place of all three rankings together.
 QUOTED_WEIGHT = 4.0
@@ -135,6 +177,11 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
         for passage in passages.values():
             if passage.chunk.doc.publisher == settings.association:
                 passage.score *= OWN_VIEW_BOOST
+    named = (named_document(question, [p.chunk.doc for p in passages.values()], index.lexicon(), settings.association)
+             if strategy == "hybrid" else None)
+    for passage in passages.values() if named else []:
+        if passage.chunk.doc.doc_id == named:
+            passage.score *= NAMED_BOOST
     # A passage with nothing to quote (a source list) cannot answer: it does not take a place.
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)

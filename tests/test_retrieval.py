@@ -8,7 +8,7 @@ import yaml
 
 from assistant.config import PROJECT_ROOT
 from assistant.language import question_parts
-from assistant.retrieval import retrieve
+from assistant.retrieval import named_document, retrieve
 from assistant.sentences import split
 
 QUESTIONS = yaml.safe_load((PROJECT_ROOT / "eval" / "retrieval.yaml").read_text(encoding="utf-8"))
@@ -143,3 +143,37 @@ def test_asked_for_the_associations_own_view_its_own_documents_count_more(corpus
     plain = "How does the national government treat municipalities?"
     assert ([p.chunk.chunk_id for p in retrieve(corpus_index, plain, settings).passages]
             == [p.chunk.chunk_id for p in retrieve(corpus_index, plain, settings.model_copy(update={"association": ""})).passages])
+
+
+@pytest.mark.parametrize("question, named", [
+    ("wat moet het Rijk volgens het waardenstuk doen met de griffiers?", "waarden-bestuurlijk-vakmanschap"),
+    ("Hoe hoog is de opkomst volgens de Argumentenfabriek?", "waarden-bestuurlijk-vakmanschap"),
+    ("welke taken stonden op de slides van Van Gool?", "presentatie-vng-utrecht-2024"),
+    ("wie schreef die blog over de 344 akkoorden", "blog-samen-samen-samen"),
+    ("Wat zegt dat adviesbureau over de netwerksamenleving?", "effectief-bestuur"),
+    ("Wat staat er in het beleidsplan over verlof?", "beleidsplan-2025-2030"),
+    ("Wat staat er op de hulpkaart?", "regels/hulpkaart-collegecrisis"),
+    ("what does the values book say about workload?", "waarden-bestuurlijk-vakmanschap"),
+    # no document named, or two: none counts more
+    ("Hoe lang is het zwangerschapsverlof?", None),
+    ("staat dat in een document?", None),
+    ("wat is het verschil tussen het beleidsplan en de presentatie?", None),
+])
+def test_a_document_the_question_points_at_is_told_apart(corpus_index, question, named):
+    documents = list({c.doc.doc_id: c.doc for c in corpus_index.chunks()}.values())
+    assert named_document(question, documents, corpus_index.lexicon(), corpus_index.settings.association) == named
+
+
+def test_the_document_a_question_points_at_counts_more(corpus_index, monkeypatch):
+    # the presentation's title slide names the association's four tasks; the beleidsplan's passages about its
+    # tasks outrank it unless the presentation, named, counts more
+    question = "Welke vier kerntaken heeft de vereniging volgens de presentatie?"
+
+    def title_slide_found() -> bool:
+        found = retrieve(corpus_index, question, corpus_index.settings).passages[:5]
+        return any(p.chunk.doc.doc_id == "presentatie-vng-utrecht-2024" and "ondersteuning" in p.chunk.text
+                   for p in found)
+
+    assert title_slide_found()
+    monkeypatch.setattr("assistant.retrieval.NAMED_BOOST", 1.0)
+    assert not title_slide_found()
