@@ -38,7 +38,7 @@ _AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
-                       r"(college|aanspreekpunt|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
+                       r"(college\w*|aanspreekpunt|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
                        r"|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode"
                        r"|leave|salary|pension|rights|benefit|term)\b")
 # A sentence ending inside the question: a story is told before what is asked.

@@ -256,6 +256,25 @@ def test_just_outside_is_a_place_not_a_moment(service):
     assert service.ask("ik ben net bedreigd door een man bij het stadhuis").route is Route.escalate
 
 
+@pytest.mark.parametrize("question, route, reason", [
+    # a forecast of who holds an office next, an opinion on a party, a sum for the asker's own household
+    ("wie wordt de volgende premier denk je?", Route.decline, "out_of_scope"),
+    ("vind jij dat de BBB goed bestuurt?", Route.decline, "out_of_scope"),
+    ("kun je mijn huurtoeslag voor me uitrekenen?", Route.decline, "out_of_scope"),
+    # knowing where the children go to school is intimidation, however anonymous the letters
+    ("ik krijg sinds vorige week anonieme brieven dat ze weten op welke school mijn kinderen zitten",
+     Route.escalate, "threat"),
+    # a single question about the rules, in the first person and telling no story of its own, is answered
+    ("krijg ik bij een integriteitsonderzoek de kans om te reageren op wat er gezegd wordt?", Route.answer, "answer"),
+    ("mag ik als het college klapt iets over ons collegeoverleg naar buiten brengen?", Route.answer, "answer"),
+    # while a story of one's own is still a person's matter
+    ("krijg ik hulp als ik word bedreigd?", Route.escalate, "threat"),
+])
+def test_forecasts_and_opinions_are_declined_intimidation_escalated_rule_questions_answered(service, question, route, reason):
+    answer = service.ask(question)
+    assert (answer.route, answer.reason) == (route, reason), answer.answer
+
+
 def _at(service: Service, hour: int) -> Service:
     clock = lambda: datetime(2026, 11, 29, hour, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))  # noqa: E731
     return Service(service.settings, service.index, service.router, service.generator, service.templates,
