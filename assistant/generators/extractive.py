@@ -131,7 +131,7 @@ def defines_asked(question: str, sentence: str) -> bool:
     """Whether the question asks what a term is or means and the sentence begins by saying so."""
     for asked in _DEFINITION_ASKED.finditer(question):
         term = re.escape(asked.group("term"))
-        if re.match(rf"(?:een|de|het|the|an?)?\s*{term}(?:s|en)?\s+(?:(?:is|zijn|is|are) (?:een|de|het|a|an|the)|"
+        if re.match(rf"(?:een|de|het|the|an?)?\s*{term}(?:s|en)?\s+(?:(?:is|zijn|are) (?:een|de|het|a|an|the)|"
                     rf"staat voor|staan voor|betekent|houdt in|means|stands for)\b", sentence, re.IGNORECASE):
             return True
     return False
