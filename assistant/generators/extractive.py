@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -127,14 +128,18 @@ _DEFINITION_ASKED = re.compile(
     re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)  # asked of every sentence of the passages: the question's terms are read once
+def _definitions_asked(question: str) -> tuple[re.Pattern, ...]:
+    """For each term whose definition the question asks, how a sentence that begins by defining it starts."""
+    return tuple(re.compile(rf"(?:een|de|het|the|an?)?\s*{re.escape(asked.group('term'))}(?:s|en)?\s+"
+                            rf"(?:(?:is|zijn|are) (?:een|de|het|a|an|the)|staat voor|staan voor|betekent|houdt in|"
+                            rf"means|stands for)\b", re.IGNORECASE)
+                 for asked in _DEFINITION_ASKED.finditer(question))
+
+
 def defines_asked(question: str, sentence: str) -> bool:
     """Whether the question asks what a term is or means and the sentence begins by saying so."""
-    for asked in _DEFINITION_ASKED.finditer(question):
-        term = re.escape(asked.group("term"))
-        if re.match(rf"(?:een|de|het|the|an?)?\s*{term}(?:s|en)?\s+(?:(?:is|zijn|are) (?:een|de|het|a|an|the)|"
-                    rf"staat voor|staan voor|betekent|houdt in|means|stands for)\b", sentence, re.IGNORECASE):
-            return True
-    return False
+    return any(pattern.match(sentence) for pattern in _definitions_asked(question))
 
 
 # What a heading contributes to the sentences under it. A list item is what its heading names (the
