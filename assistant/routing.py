@@ -32,9 +32,10 @@ _PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
 _OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE}"
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
 # The asker speaking for all who hold the office ('de integriteit van ons als wethouders', 'wat mogen wij als
-# bestuurders'): the office, not a matter of the asker's own.
+# bestuurders', 'scoren wij als gemeenten goed?'): the office or the municipalities, not a matter of the asker's own.
 _AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|ambtsdragers|collegeleden|aldermen"
-                       r"|councillors|officials)\b")
+                       r"|councillors|officials|gemeenten|gemeentes|overheden|(decentrale\s+)?overheid|provincies"
+                       r"|municipalities|councils)\b")
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"

@@ -119,6 +119,11 @@ def test_a_source_list_or_a_boilerplate_line_is_never_quoted(service):
         assert line not in answer.answer.split("_Dit is algemene informatie")[0]
 
 
+def test_a_line_many_documents_share_is_quoted_when_it_is_what_was_asked(service):
+    answer = service.ask("wanneer is die hulpkaart voor een collegecrisis voor het laatst gecheckt?")
+    assert answer.route is Route.answer and "Laatst gecontroleerd: 29 november 2026" in answer.answer, answer.answer
+
+
 def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(service):
     answer = service.ask("Ik lig in het ziekenhuis en kan zelf niks regelen. Mag iemand anders verlof voor mij aanvragen?")
     assert "Voor uw eigen situatie" not in answer.answer

@@ -97,6 +97,9 @@ def similar_router(e5):
     # 'nu al': what to do already, not a matter going on now; a compound naming the analysis is still a rule
     "Welke cursussen kan ik nu al volgen om me voor te bereiden op werk na het wethouderschap?",
     "Moest er bij mijn benoeming vorig jaar al een integriteitsrisicoanalyse gedaan worden?",
+    # the asker speaking for all municipalities; a yes/no question about others who were threatened (session 27)
+    "scoren wij als gemeenten eigenlijk goed vergeleken met het buitenland? waarop dan?",
+    "zitten er in dat ondersteuningsteam ook mensen die zelf bedreigd zijn geweest?",
 ])
 def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
@@ -234,6 +237,7 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "Kunt u een toespraak voor de raadsvergadering voor me schrijven?",
     "Can you write a LinkedIn post about my first year as alderman?",
     "Wat is een goede belegging voor mijn vakantiegeld?",
+    "in welke aandelen kan ik mijn wachtgeld het best beleggen?",
     "Stel een amendement op over het woonplaatsvereiste",
     "Kun je een motie over de jeugdzorg voor de raad schrijven?",
     # an opinion on a party, or a forecast of an election
@@ -272,6 +276,8 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
     "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
+    # holding shares is a question of integrity, not investment advice
+    "Mag ik als wethouder aandelen hebben in een bedrijf dat zaken doet met de gemeente?",
 ])
 def test_asking_about_writing_or_the_associations_views_is_not_declined(question):
     decision = Router().classify(question)

@@ -239,11 +239,13 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
         # stand over every sentence of it, as a heading does; not the words every document uses ('wethouder').
         document = _document_words(lexicon, passage)
         for position, sentence in enumerate(split(passage.chunk.text, passage.chunk.section)):
-            if sentence.text in lexicon.boilerplate:
-                continue  # says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing
+            words = set(lexicon.tokenize(sentence.text))
+            if sentence.text in lexicon.boilerplate and len(words & weights.keys()) < 2:
+                # Says the same in many documents ('Laatst gecontroleerd: ...'): answers nothing, unless it is what
+                # is asked ('wanneer is die hulpkaart voor het laatst gecontroleerd?').
+                continue
             if instructs(sentence.text):
                 continue  # a document that tries to instruct the assistant is not quoted as if it answered
-            words = set(lexicon.tokenize(sentence.text))
             above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
             lexical = _cover(weights, words, above | document, sentence.is_item)
             heading = _heading_fit(weights, above)
