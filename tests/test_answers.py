@@ -124,6 +124,11 @@ def test_a_line_many_documents_share_is_quoted_when_it_is_what_was_asked(service
     assert answer.route is Route.answer and "Laatst gecontroleerd: 29 november 2026" in answer.answer, answer.answer
 
 
+def test_a_name_the_asker_sets_aside_does_not_pull_the_answer_towards_itself(service):
+    answer = service.ask("welk ministerie naast BZK hielp mee aan de publicatie over vakmanschap?")
+    assert answer.route is Route.answer and "Infrastructuur en Waterstaat" in answer.answer, answer.answer
+
+
 def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(service):
     answer = service.ask("Ik lig in het ziekenhuis en kan zelf niks regelen. Mag iemand anders verlof voor mij aanvragen?")
     assert "Voor uw eigen situatie" not in answer.answer

@@ -225,11 +225,18 @@ def _document_words(lexicon: BM25Index, passage: Passage) -> set[str]:
             if lexicon.idf(t) >= DOCUMENT_WORD_IDF}
 
 
+# What the asker already knows and sets aside ('welk ministerie naast BZK', 'welk ander ministerie dan BZK', 'which
+# partners besides the VNG'): a name after 'naast', 'behalve', 'ander ... dan' or 'besides' is not what is asked,
+# and a sentence naming only it does not answer.
+_SET_ASIDE = re.compile(r"\b(naast|behalve|buiten|ander\w*(\s+\w+)?\s+dan|besides|except|other than|apart from)\s+"
+                        r"(de |het |the )?([A-Z][\w&-]*)")
+
+
 def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus: str | None = None,
                query_vector: np.ndarray | None = None, focus_vector: np.ndarray | None = None) -> list[Candidate]:
     """Every quotable sentence of the passages, with its features for the ranker. In a follow-up, closeness
     in meaning to the words just asked (`focus_vector`) counts as the focus's words do (FOCUS_SHARE)."""
-    weights = lexicon.term_weights(question)
+    weights = lexicon.term_weights(_SET_ASIDE.sub(" ", question))
     focus_weights = lexicon.term_weights(focus or "")
     kind_asked = kind_question(question, focus)
     out: list[Candidate] = []
