@@ -44,6 +44,9 @@ _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|firs
                        r"|leave|salary|pension|rights|benefit|term)\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
+# Only questions, one after another ('onze burgemeester is voorzitter van het college toch? moet ik bij een crisis met
+# hem praten?'): no story told.
+_QUESTIONS_ONLY = re.compile(r"^[^.!]*\?$")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
 _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp nodig)\b")
 # The assistant spoken to ('je', 'your', 'de chatbot'): an attack by resemblance alone must address it, or lie
@@ -101,6 +104,13 @@ def instructs(text: str) -> bool:
     return any(p.search(normal) for p in _injection_patterns())
 
 
+def _told(text: str) -> bool:
+    """Whether a story is told before what is asked: a sentence ends inside the question, other than a question
+    before another question."""
+    text = text.strip()
+    return bool(_STORY.search(text.rstrip("?"))) and not _QUESTIONS_ONLY.search(text)
+
+
 class Router:
     """Rule-based router: escalation and decline categories, each a list of regular expressions."""
 
@@ -135,7 +145,10 @@ class Router:
         about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
         how = text.rstrip().endswith("?") and bool(self._informational.search(text))  # asks how things are
-        general = how and not about_me
+        # Not about the asker, it asks how things are also after naming what it asks about ('dat landelijke netwerk
+        # tegen intimidatie, wanneer is dat opgezet?').
+        general = not about_me and (how or (text.rstrip().endswith("?") and not _told(text) and bool(
+            self._informational.search(re.split(r"[,?]\s", text.strip())[-1]))))
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
@@ -159,9 +172,8 @@ class Router:
         # person's matter by resemblance alone; a story before it, words of the moment ('nu', 'gisteren') or a
         # plea ('wat moet ik doen?') make it one. Members often leave out the question mark: a question word at the
         # start asks as well ('wat is jullie postadres, ik wil iets opsturen').
-        body = text.rstrip().rstrip("?")
         shaped = text.rstrip().endswith("?") or bool(self._informational.search(text))
-        asks = (shaped and not _STORY.search(body)
+        asks = (shaped and not _told(text)
                 and not self._situational.search(text) and not _PLEA.search(text))
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
@@ -179,8 +191,7 @@ class Router:
     def _rule_shaped(self, text: str) -> bool:
         """One question that tells no story: no sentence before it, no word of the moment, no plea, no reason or
         time tying it to now, and nothing said of what happens to the asker."""
-        body = text.rstrip().rstrip("?")
-        return not (_STORY.search(body) or self._situational.search(text) or _PLEA.search(text)
+        return not (_told(text) or self._situational.search(text) or _PLEA.search(text)
                     or _TIED.search(text) or _STATED.search(_OWN_ROLE.sub(" ", text)))
 
     def personal(self, question: str) -> bool:

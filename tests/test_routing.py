@@ -100,6 +100,8 @@ def similar_router(e5):
     # the asker speaking for all municipalities; a yes/no question about others who were threatened (session 27)
     "scoren wij als gemeenten eigenlijk goed vergeleken met het buitenland? waarop dan?",
     "zitten er in dat ondersteuningsteam ook mensen die zelf bedreigd zijn geweest?",
+    # what is asked about named first, then the question; two questions one after another tell no story
+    "die regeling tegen agressie tegen bestuurders, sinds wanneer bestaat die?",
 ])
 def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
@@ -130,6 +132,8 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
     # the asker speaking for all who hold the office
     "wie let er in mijn gemeente eigenlijk op de integriteit van ons als wethouders?",
     "Welke gedragscode geldt er voor ons als bestuurders bij belangenverstrengeling?",
+    # two questions one after another: no story told before them (session 27)
+    "Mag ik een advocaat meenemen naar een integriteitsonderzoek? En wie betaalt die?",
 ])
 def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
     decision = Router().classify(question)
@@ -238,6 +242,8 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "Can you write a LinkedIn post about my first year as alderman?",
     "Wat is een goede belegging voor mijn vakantiegeld?",
     "in welke aandelen kan ik mijn wachtgeld het best beleggen?",
+    "kun je een mop maken over de gemeenteraad?",
+    "vertel eens een grap over wethouders",
     "Stel een amendement op over het woonplaatsvereiste",
     "Kun je een motie over de jeugdzorg voor de raad schrijven?",
     # an opinion on a party, or a forecast of an election
