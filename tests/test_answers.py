@@ -129,6 +129,11 @@ def test_a_name_the_asker_sets_aside_does_not_pull_the_answer_towards_itself(ser
     assert answer.route is Route.answer and "Infrastructuur en Waterstaat" in answer.answer, answer.answer
 
 
+def test_a_members_word_for_indexation_finds_it(service):
+    answer = service.ask("groeit mijn wachtgeld mee met de loonstijging?")
+    assert answer.route is Route.answer and "geïndexeerd" in answer.answer, answer.answer
+
+
 def test_a_disclaimer_worded_slightly_differently_per_document_is_never_quoted(service):
     answer = service.ask("Ik lig in het ziekenhuis en kan zelf niks regelen. Mag iemand anders verlof voor mij aanvragen?")
     assert "Voor uw eigen situatie" not in answer.answer
