@@ -44,8 +44,8 @@ _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|firs
                        r"|leave|salary|pension|rights|benefit|term)\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
-# Only questions, one after another ('onze burgemeester is voorzitter van het college toch? moet ik bij een crisis met
-# hem praten?'): no story told.
+# Only questions, one after another ('Mag ik een advocaat meenemen naar een integriteitsonderzoek? En wie betaalt
+# die?'): no story told.
 _QUESTIONS_ONLY = re.compile(r"^[^.!]*\?$")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
 _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp nodig)\b")

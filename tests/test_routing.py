@@ -284,6 +284,8 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
     # holding shares is a question of integrity, not investment advice
     "Mag ik als wethouder aandelen hebben in een bedrijf dat zaken doet met de gemeente?",
+    "welke aandelen mag ik als wethouder bezitten?",
+    "welke fondsen zijn er voor loopbaanontwikkeling van wethouders?",
 ])
 def test_asking_about_writing_or_the_associations_views_is_not_declined(question):
     decision = Router().classify(question)
