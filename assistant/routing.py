@@ -144,11 +144,13 @@ class Router:
         own = _AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", text))
         about_me = bool(self._first_person.search(own) or self._situational.search(text))
         personal = about_me and not self._rule_question.search(text)
-        how = text.rstrip().endswith("?") and bool(self._informational.search(text))  # asks how things are
+        question_mark = text.rstrip().endswith("?")
+        how = question_mark and bool(self._informational.search(text))  # asks how things are
         # Not about the asker, it asks how things are also after naming what it asks about ('dat landelijke netwerk
         # tegen intimidatie, wanneer is dat opgezet?').
-        general = not about_me and (how or (text.rstrip().endswith("?") and not _told(text) and bool(
-            self._informational.search(re.split(r"[,?]\s", text.strip())[-1]))))
+        last_clause = re.split(r"[,?]\s", text.strip())[-1]
+        general = not about_me and (how or (question_mark and not _told(text)
+                                            and bool(self._informational.search(last_clause))))
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
@@ -172,7 +174,7 @@ class Router:
         # person's matter by resemblance alone; a story before it, words of the moment ('nu', 'gisteren') or a
         # plea ('wat moet ik doen?') make it one. Members often leave out the question mark: a question word at the
         # start asks as well ('wat is jullie postadres, ik wil iets opsturen').
-        shaped = text.rstrip().endswith("?") or bool(self._informational.search(text))
+        shaped = question_mark or bool(self._informational.search(text))
         asks = (shaped and not _told(text)
                 and not self._situational.search(text) and not _PLEA.search(text))
         if self._similar is not None and not general:
