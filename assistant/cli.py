@@ -123,8 +123,18 @@ def _fit(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.routing import Router
     from assistant.service import Service
     from assistant.templates import Templates
-    from eval.fit import fit, summary
+    from eval.fit import fit, rethreshold, summary
 
+    if args.threshold_only:
+        from assistant.answerability import MODEL_PATH
+        from assistant.service import build_service
+
+        fresh = rethreshold(build_service(settings), MODEL_PATH)
+        c = fresh["chosen"]
+        print(f"answerability threshold {c['threshold']:.3f}, least cost on {fresh['questions']} questions of "
+              f"{', '.join(fresh['parts'])} ({c['sent_away']} sent away, {c['wrongly_answered']} wrongly answered, "
+              f"Brier {fresh['brier']:.4f}); written to {MODEL_PATH}")
+        return 0
     embeddings = CachedEmbeddings(build_embeddings(settings))
     index = Index(settings, embeddings)
     index.check_model()
@@ -225,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_eval)
     p = sub.add_parser("fit", help="refit the sentence ranker and the answerability model on the labelled questions")
     p.add_argument("--out", help="folder to write the models to (default assistant/fitted/)")
+    p.add_argument("--threshold-only", action="store_true",
+                   help="keep the fitted answerability model and choose its threshold anew on the held-out parts read")
     p.set_defaults(run=_fit)
     p = sub.add_parser("user", help="accounts for the bureau's workspace at /staff")
     p.add_argument("user_command", choices=["add", "list", "disable", "reset"])

@@ -87,8 +87,12 @@ def answerability_markdown(result: dict) -> list[str]:
             f"Fitted on {a['questions']} labelled questions ({a['answerable']} answerable) by `wijzer fit`; "
             f"cross-validated Brier score {a['brier_cross_validated']:.4f}. Costs: sending an answerable question "
             f"away {a['costs']['sent_away']}, answering an unanswerable one {a['costs']['wrong_answer']}. "
-            f"Chosen threshold {c['threshold']:.3f}: precision {c['precision']:.3f}, recall {c['recall']:.3f} "
-            f"({c['sent_away']} sent away, {c['wrongly_answered']} wrongly answered, cross-validated)."]
+            + (f"Chosen threshold {c['threshold']:.3f}, the least cost on {a['fresh']['questions']} questions of parts "
+               f"it was not fitted on ({', '.join(a['fresh']['parts'])}; Brier {a['fresh']['brier']:.4f} there): "
+               if "fresh" in a else f"Chosen threshold {c['threshold']:.3f}: ")
+            + f"precision {c['precision']:.3f}, recall {c['recall']:.3f} "
+            f"({c['sent_away']} sent away, {c['wrongly_answered']} wrongly answered"
+            + (")." if "fresh" in a else ", cross-validated).")]
 
 
 def mistakes_markdown(result: dict, config: str) -> list[str]:
@@ -176,6 +180,11 @@ def plots(result: dict) -> list[tuple[str, str]]:
         fig, ax = plt.subplots(figsize=(5.5, 4.2))
         curve = sorted(a["curve"], key=lambda p: p["recall"])
         ax.plot([p["recall"] for p in curve], [p["precision"] for p in curve], marker=".", label="cross-validated")
+        if "fresh" in a:
+            fresh = sorted(a["fresh"]["curve"], key=lambda p: p["recall"])
+            ax.plot([p["recall"] for p in fresh], [p["precision"] for p in fresh], marker=".",
+                    label="parts not fitted on")
+            curve = curve + fresh
         c = a["chosen"]
         ax.scatter([c["recall"]], [c["precision"]], color="#8a1c1c", zorder=3, s=60,
                    label=f"chosen: threshold {c['threshold']:.2f}")

@@ -40,6 +40,22 @@ def test_the_answerability_threshold_follows_from_the_costs_of_the_two_mistakes(
     assert choose_threshold(curve, {"sent_away": 1.0, "wrong_answer": 1.0})["threshold"] == 0.5
 
 
+def test_the_threshold_is_the_least_cost_on_the_parts_the_model_was_not_fitted_on():
+    from eval.fit import HELD_OUT, THRESHOLD_PARTS, least_cost
+
+    curve = [{"threshold": t, "sent_away": s, "wrongly_answered": w}
+             for t, s, w in ((0.4, 20, 25), (0.45, 26, 21), (0.5, 28, 20), (0.6, 46, 17), (0.7, 65, 13))]
+    chosen = least_cost(curve, {"sent_away": 1.0, "wrong_answer": 2.0})
+    assert chosen["threshold"] == 0.45 and chosen["cost"] == 68  # 0.5 costs 68 as well: the lower one
+    assert least_cost(curve, {"sent_away": 1.0, "wrong_answer": 4.0})["threshold"] == 0.5
+    assert least_cost(curve, {"sent_away": 3.0, "wrong_answer": 1.0})["threshold"] == 0.4
+    # chosen on parts held out of the fit, and never on the part still to be measured
+    assert set(THRESHOLD_PARTS) < HELD_OUT["questions.yaml"] and "heldout_users18" not in THRESHOLD_PARTS
+    fitted = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert fitted["scores"]["fresh"]["parts"] == list(THRESHOLD_PARTS)
+    assert fitted["threshold"] == fitted["scores"]["fresh"]["chosen"]["threshold"]
+
+
 @pytest.mark.parametrize("question, fact", [
     ("Ik verwacht in maart een baby. Hoe lang mag ik dan met verlof?", "zestien weken"),
     ("Mijn termijn zit er bijna op. Hoeveel procent van mijn salaris krijg ik het eerste jaar?", "80 procent"),

@@ -302,3 +302,23 @@ def test_asking_about_writing_or_the_associations_views_is_not_declined(question
 def test_travel_times_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
     decision = Router().classify(question)
     assert (decision is not None and decision.route is Route.decline) is declined, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("The council passed a vote of no confidence against me tonight, what now?", "crisis"),
+    ("A newspaper says I arranged a job for my nephew at the town hall.", "integrity"),
+    ("My neighbour received a permit I signed, and now people talk.", "integrity"),
+    ("I signed a contract with my wife's company, is that a problem now?", "integrity"),  # the relative named last
+])
+def test_in_english_a_no_confidence_vote_against_the_asker_or_a_relative_favoured_is_escalated(question, reason):
+    decision = Router().classify(question)
+    assert decision is not None and decision.reason == reason, decision
+
+
+@pytest.mark.parametrize("question", [
+    "What happens to an alderman after a vote of no confidence?",  # the rule, asked in general
+    "I lost a no-confidence vote last year; am I entitled to severance pay?",  # the rule after leaving, asked by the asker
+])
+def test_in_english_a_no_confidence_vote_asked_about_as_a_rule_is_answered(question):
+    decision = Router().classify(question)
+    assert decision is None, decision

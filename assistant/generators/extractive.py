@@ -212,6 +212,22 @@ def _heading_fit(weights: dict[str, float], above: set[str], document: set[str] 
     return coverage(weights, above | document) * asked / len(above)
 
 
+# How many of what are asked for ('welke 4 waarden', 'de vier waarden'): a table with that many rows, whose label
+# column names that noun ("Welke waarden hebben prioriteit?"), holds them, however the rest is worded.
+_COUNTED = re.compile(rf"\b(\d+|{NUMBER_WORDS})\s+(\w+)", re.IGNORECASE)
+_COUNT_WORDS = {w: n for n, w in enumerate("twee drie vier vijf zes zeven acht negen tien".split(), start=2)}
+
+
+def _counted(asked: str) -> list[tuple[int, str]]:
+    """The counts the question asks for, each with the word counted: [(4, 'waarden')]."""
+    out = []
+    for number, noun in _COUNTED.findall(asked):
+        n = int(number) if number.isdigit() else _COUNT_WORDS.get(number.lower())
+        if n:
+            out.append((n, noun))
+    return out
+
+
 def _naming_weights(lexicon: BM25Index, asked: str) -> dict[str, float]:
     """The question's terms that name what is asked: not how many are asked for ('Welke vier waarden ...', 'de
     drie pijlers'), which no heading says."""
@@ -360,8 +376,11 @@ class ExtractiveGenerator:
         """When what was asked is what a table's label column asks ('Welke waarden hebben prioriteit voor
         wethouders?' and the column "Welke waarden hebben prioriteit?" of the wethouders' table), its labels
         answer: the first item of each row, which is quoted under its label ('Lef: ...'). The table's place
-        (its passage's section and document) may name the rest of the question; the best-scoring table wins."""
+        (its passage's section and document) may name the rest of the question; the best-scoring table wins.
+        A table also answers when as many are asked for as it has rows, of what its label column names ('welke
+        4 waarden zijn het belangrijkst?')."""
         weights = _naming_weights(lexicon, asked)
+        counted = [(n, set(lexicon.tokenize(noun))) for n, noun in _counted(asked)]
         tables: dict[tuple[int, str], list[Candidate]] = {}
         for c in found:
             if c.is_item and c.sentence.label and " | " in c.sentence.heading:
@@ -371,7 +390,10 @@ class ExtractiveGenerator:
             chunk = passages[passage].chunk
             place = set(lexicon.tokenize(f"{chunk.doc.title} {chunk.doc.kind} {chunk.section}"))
             column = set(lexicon.tokenize(heading.split(" | ")[0]))
-            if len({c.sentence.label for c in rows}) > 1 and _heading_fit(weights, column, place) >= HEADING_NAMES:
+            labels = len({c.sentence.label for c in rows})
+            named = _heading_fit(weights, column, place) >= HEADING_NAMES
+            as_many = any(n == labels and any(compound_match(t, column) for t in noun) for n, noun in counted)
+            if labels > 1 and (named or as_many):
                 fitting.append(rows)
         if not fitting:
             return []
