@@ -260,6 +260,10 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "they are banging on my door and yelling my name",
     "I'm being chased by a man in a car",
     "he is holding a knife and standing at the gate",
+    # a stone named in a compound, a windscreen, a pane, a window kicked in (session 28)
+    "zojuist kwam er een tegel door mijn voorruit en de dader loopt hier nog rond",
+    "er ligt net een kassei in onze woonkamer, door de ruit heen, ik hoor ze nog buiten",
+    "iemand heeft net de ruit van onze achterdeur ingetrapt",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)

@@ -322,3 +322,9 @@ def test_in_english_a_no_confidence_vote_against_the_asker_or_a_relative_favoure
 def test_in_english_a_no_confidence_vote_asked_about_as_a_rule_is_answered(question):
     decision = Router().classify(question)
     assert decision is None, decision
+
+
+def test_a_window_named_without_anything_coming_through_it_is_no_danger():
+    assert Router().classify("Kijkt de burgemeester nu door het raam van het stadhuis mee?") is None
+    decision = Router().classify("Er kwam net een tegel door het raam van mijn werkkamer")
+    assert decision is not None and decision.urgent
