@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     embed_sentences: bool = True
     # With embed_runtime "onnx", sentences are embedded by the model's int8 copy: on the corpus's 1,353 sentences
     # 5.5 s against 12 s in fp32, vectors at cosine 0.996 to the fp32 ones (at least 0.989), so questions, embedded
-    # in fp32, are compared with them as before. It keeps cold ingest within 1.5 times chunks alone (bench/run.py).
+    # in fp32, are compared with them as before. Cold ingest: about 2 -> 1.5-1.6 times chunks alone (bench/run.py).
     sentences_int8: bool = True
 
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
