@@ -329,13 +329,18 @@ def precision_recall(p: np.ndarray, y: np.ndarray) -> list[dict]:
     return curve
 
 
+def _costs(curve: list[dict], cost: dict[str, float]) -> list[float]:
+    """What each point of the curve costs: its answerable questions sent away and unanswerable ones answered."""
+    return [cost["sent_away"] * c["sent_away"] + cost["wrong_answer"] * c["wrongly_answered"] for c in curve]
+
+
 def choose_threshold(curve: list[dict], cost: dict[str, float]) -> dict:
     """The point of least expected cost for a calibrated model: answer when p * (cost of sending an answerable
     question away) exceeds (1 - p) * (cost of answering an unanswerable one), i.e. from
     p = wrong / (wrong + sent away). (Until session 22 the point of least cost on the cross-validated curve was
     chosen; the curve is flat there, and refits after small changes moved it between 0.59 and 0.71.) The
     curve's least cost is reported beside it."""
-    totals = [cost["sent_away"] * c["sent_away"] + cost["wrong_answer"] * c["wrongly_answered"] for c in curve]
+    totals = _costs(curve, cost)
     bayes = cost["wrong_answer"] / (cost["wrong_answer"] + cost["sent_away"])
     at = min(range(len(curve)), key=lambda i: (abs(curve[i]["threshold"] - bayes), curve[i]["threshold"]))
     return {**curve[at], "cost": totals[at], "least_cost": min(totals)}
@@ -344,7 +349,7 @@ def choose_threshold(curve: list[dict], cost: dict[str, float]) -> dict:
 def least_cost(curve: list[dict], cost: dict[str, float]) -> dict:
     """The point of the curve where sending answerable questions away and answering unanswerable ones cost
     least together (the lowest such threshold when several tie)."""
-    totals = [cost["sent_away"] * c["sent_away"] + cost["wrong_answer"] * c["wrongly_answered"] for c in curve]
+    totals = _costs(curve, cost)
     at = min(range(len(curve)), key=lambda i: (totals[i], curve[i]["threshold"]))
     return {**curve[at], "cost": totals[at], "least_cost": totals[at]}
 

@@ -19,6 +19,7 @@ import numpy as np
 from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft, Writing
+from assistant.generators.grounding import number_value
 from assistant.language import NUMBER_WORDS, compound_match, coverage, question_parts
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
@@ -215,14 +216,13 @@ def _heading_fit(weights: dict[str, float], above: set[str], document: set[str] 
 # How many of what are asked for ('welke 4 waarden', 'de vier waarden'): a table with that many rows, whose label
 # column names that noun ("Welke waarden hebben prioriteit?"), holds them, however the rest is worded.
 _COUNTED = re.compile(rf"\b(\d+|{NUMBER_WORDS})\s+(\w+)", re.IGNORECASE)
-_COUNT_WORDS = {w: n for n, w in enumerate("twee drie vier vijf zes zeven acht negen tien".split(), start=2)}
 
 
 def _counted(asked: str) -> list[tuple[int, str]]:
     """The counts the question asks for, each with the word counted: [(4, 'waarden')]."""
     out = []
     for number, noun in _COUNTED.findall(asked):
-        n = int(number) if number.isdigit() else _COUNT_WORDS.get(number.lower())
+        n = int(number) if number.isdigit() else number_value(number)
         if n:
             out.append((n, noun))
     return out
