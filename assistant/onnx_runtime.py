@@ -69,6 +69,10 @@ def session(path: Path, threads: int | None):
     options = onnxruntime.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
+    # Threads sleep between runs instead of spinning: ingest holds two sessions (chunks in fp32, sentences in
+    # int8) that take turns, and each one's spinning threads held the cores the other needed (cold ingest with
+    # sentences 1.57 -> 1.47 x chunks only, median of 3 pairs in bench/run.py; chunks alone unchanged).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
