@@ -170,6 +170,8 @@ def test_a_first_person_question_that_tells_of_the_askers_matter_is_still_escala
     "Ik krijg sinds de raadsvergadering dreigberichten via Instagram",
     "Al een maand lang anonieme dreigtelefoontjes op mijn werknummer",
     "Er lag een dreigbrief in de bus",
+    # followed home, in English
+    "Someone keeps following my car home after council meetings",
 ])
 def test_damage_to_the_askers_things_or_a_threat_in_one_word_is_a_threat(question):
     decision = Router().classify(question)
@@ -328,3 +330,18 @@ def test_a_window_named_without_anything_coming_through_it_is_no_danger():
     assert Router().classify("Kijkt de burgemeester nu door het raam van het stadhuis mee?") is None
     decision = Router().classify("Er kwam net een tegel door het raam van mijn werkkamer")
     assert decision is not None and decision.urgent
+
+
+@pytest.mark.parametrize("question", [
+    "vanaf welk moment moet ik op zoek naar ander werk na mijn aftreden",
+    "krijg ik ook wachtgeld als ik vrijwillig opstap?",
+])
+def test_a_rule_asked_about_leaving_is_no_crisis(question):
+    # finding other work and leaving of one's own accord ask what the rules say, not for help in a crisis
+    decision = Router().classify(question)
+    assert decision is None or decision.reason != "crisis", decision
+
+
+def test_asking_for_a_restaurant_is_declined():
+    decision = Router().classify("recommend me a good restaurant in The Hague for a dinner with colleagues")
+    assert decision is not None and decision.reason == "out_of_scope", decision
