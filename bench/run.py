@@ -10,8 +10,8 @@ Usage: .venv/bin/python bench/run.py [--questions N] [--llm-questions N]
 from __future__ import annotations
 
 import argparse
-import statistics
 import os
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -334,7 +334,7 @@ def test_a_window_named_without_anything_coming_through_it_is_no_danger():
 
 @pytest.mark.parametrize("question", [
     "vanaf welk moment moet ik op zoek naar ander werk na mijn aftreden",
-    "krijg ik ook wachtgeld als ik vrijwillig opstap?",
+    "en geldt dat ook als ik vrijwillig opstap?",
 ])
 def test_a_rule_asked_about_leaving_is_no_crisis(question):
     # finding other work and leaving of one's own accord ask what the rules say, not for help in a crisis
