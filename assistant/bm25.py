@@ -153,6 +153,9 @@ class BM25Index:
         self._tokenize = tokenizer
         self.boilerplate = boilerplate  # sentences that stand in several documents alike
         self._glossary = glossary or {}  # a member's word -> the words the documents use for it
+        # A member's phrase (a key of several words, 'niet doen') -> the documents' words, matched on whole words.
+        self._phrases = [(re.compile(rf"\b{re.escape(key)}\b"), words)
+                         for key, words in self._glossary.items() if " " in key]
         # Both scan the whole vocabulary; a question's words are looked up several times while it is answered.
         self.compound_parts = lru_cache(maxsize=4096)(self._compound_parts)
         self._in_compound = lru_cache(maxsize=4096)(self._scan_in_compound)
@@ -267,7 +270,16 @@ class BM25Index:
         it meant, or else by the commonest corpus word of the same root ('solliciteren' asked, 'sollicitatieplicht'
         written)."""
         terms = []
-        for word in self._tokenize.content(self._tokenize.raw(_FRAMING.sub(" ", text))):
+        text = " ".join(self._tokenize.raw(_FRAMING.sub(" ", text)))
+        # A phrase of members ('beter niet doen'): the documents' word ("don'ts") for it, in place of its words.
+        # Overlapping phrases ('beter niet' in 'beter niet doen') each count, once.
+        covered = [False] * len(text)
+        for phrase, words in self._phrases:
+            for match in phrase.finditer(text):
+                covered[match.start():match.end()] = [True] * (match.end() - match.start())
+                terms += [t for t in self._tokenize(" ".join(words)) if t not in terms]
+        text = "".join(" " if gone else c for c, gone in zip(text, covered))
+        for word in self._tokenize.content(self._tokenize.raw(text)):
             known = self._known_stem(word)
             glossed = self._glossed(word) if word not in self._words else []
             if glossed:  # a word of members, not of the documents: the documents' words

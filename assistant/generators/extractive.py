@@ -20,7 +20,7 @@ from assistant.bm25 import BM25Index
 from assistant.fitted import MODELS_DIR, LogisticModel
 from assistant.generators import Draft, Writing
 from assistant.generators.grounding import number_value
-from assistant.language import NUMBER_WORDS, compound_match, coverage, question_parts
+from assistant.language import NUMBER_WORDS, asking_part, compound_match, coverage, question_parts
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
 from assistant.sentences import Sentence, split
@@ -360,12 +360,14 @@ class ExtractiveGenerator:
                     chosen: list[Candidate]) -> list[Candidate]:
         """When what was asked is exactly what a list's heading names, with its document's title at most
         ('En wat zijn de don'ts?', "Wat zijn de do's op de hulpkaart?"), the best item of that list: its other
-        items come along with it (_with_list_items)."""
-        weights = _naming_weights(lexicon, asked)
+        items come along with it (_with_list_items). What is asked may come with a clause that sets its scene
+        ('Wat kun je beter niet doen als het in een college begint te rommelen?'): the heading names what is
+        asked without it."""
+        asked_as = [_naming_weights(lexicon, asked), _naming_weights(lexicon, asking_part(asked))]
         documents = [_document_words(lexicon, p) for p in passages]
         named = [c for c in found if c.is_item and c.sentence.heading and not c.sentence.stacked
-                 and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading)),
-                                  documents[c.passage]) >= HEADING_NAMES]
+                 and any(weights and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading)),
+                                                  documents[c.passage]) >= HEADING_NAMES for weights in asked_as)]
         if not named or any(c.is_item and c.sentence.heading == named[0].sentence.heading for c in chosen):
             return []
         return [max(named, key=lambda c: c.score)]
