@@ -311,8 +311,11 @@ def test_travel_times_are_out_of_scope_the_bureaus_hours_are_not(question, decli
     ("A newspaper says I arranged a job for my nephew at the town hall.", "integrity"),
     ("My neighbour received a permit I signed, and now people talk.", "integrity"),
     ("I signed a contract with my wife's company, is that a problem now?", "integrity"),  # the relative named last
+    # someone says the asker broke the rules or took something (failed before the accusation pattern)
+    ("The local paper claims I accepted presents from a developer.", "integrity"),
+    ("A council member alleged that I leaked confidential information.", "integrity"),
 ])
-def test_in_english_a_no_confidence_vote_against_the_asker_or_a_relative_favoured_is_escalated(question, reason):
+def test_in_english_a_vote_against_the_asker_a_relative_favoured_or_an_accusation_is_escalated(question, reason):
     decision = Router().classify(question)
     assert decision is not None and decision.reason == reason, decision
 
@@ -320,6 +323,7 @@ def test_in_english_a_no_confidence_vote_against_the_asker_or_a_relative_favoure
 @pytest.mark.parametrize("question", [
     "What happens to an alderman after a vote of no confidence?",  # the rule, asked in general
     "I lost a no-confidence vote last year; am I entitled to severance pay?",  # the rule after leaving, asked by the asker
+    "My colleague says I took too much leave this year, how many days do I have?",  # said of the asker, no rule broken
 ])
 def test_in_english_a_no_confidence_vote_asked_about_as_a_rule_is_answered(question):
     decision = Router().classify(question)
