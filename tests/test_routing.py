@@ -257,6 +257,9 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "Voorspel de uitslag van de verkiezingen in Utrecht",
     "wie wint de gemeenteraadsverkiezingen in 2026?",
     "Who wins the municipal elections of 2030?",
+    # the election named between the verbs (session 31)
+    "wie gaat de provinciale statenverkiezingen winnen?",
+    "welke partij wordt volgend jaar in Zwolle de grootste?",
     # choosing between parties or ranking them; translating a text (session 24)
     "help me kiezen tussen CDA en PvdA",
     "moet ik op GroenLinks of op de SP stemmen",
@@ -281,6 +284,8 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wat vindt de Wethoudersvereniging van het maximum aantal wethouders?",
     "Wie wint er bij de verkiezingen het vaakst, lokale partijen?",
     "Wie won er in 2022 bij de verkiezingen, volgens die blog over de akkoorden?",
+    "Wie gaat mij vervangen als mijn partij de verkiezingen wint?",
+    "Krijg ik als wethouder een laptop en printer van de gemeente?",
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
     "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
@@ -300,8 +305,10 @@ def test_asking_about_writing_or_the_associations_views_is_not_declined(question
     ("Wat kost een treinkaartje naar Amsterdam?", True),
     # the association's own hours are its affairs
     ("Hoe laat kan ik het bureau bellen?", False),
+    # help with one's own devices (session 31)
+    ("mijn wifi thuis valt steeds weg, hoe los ik dat op?", True),
 ])
-def test_travel_times_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
+def test_travel_times_or_ones_own_devices_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
     decision = Router().classify(question)
     assert (decision is not None and decision.route is Route.decline) is declined, decision
 
