@@ -289,6 +289,8 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
     "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
+    # 'stel dat' supposes, it asks for no writing (session 31)
+    "stel dat de raad een motie tegen het college aanneemt, moet het college dan aftreden?",
     # holding shares is a question of integrity, not investment advice
     "Mag ik als wethouder aandelen hebben in een bedrijf dat zaken doet met de gemeente?",
     "welke aandelen mag ik als wethouder bezitten?",
