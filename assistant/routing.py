@@ -41,7 +41,10 @@ _AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
                        r"(college\w*|aanspreekpunt|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
                        r"|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode"
-                       r"|leave|salary|pension|rights|benefit|term)\b")
+                       r"|leave|salary|pension|rights|benefit|term)\b"
+                       # the time after leaving, which every wethouder meets ('mag ik na mijn aftreden ...')
+                       r"|\b(na|sinds|after)\s+(mijn|m'n|my)\s+(aftreden|ontslag|vertrek|afscheid|wethouderschap"
+                       r"|resignation|dismissal|departure)\b")
 # A sentence ending inside the question: a story is told before what is asked.
 _STORY = re.compile(r"[.!?]\s")
 # Only questions, one after another ('Mag ik een advocaat meenemen naar een integriteitsonderzoek? En wie betaalt

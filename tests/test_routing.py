@@ -134,6 +134,8 @@ def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, r
     "Welke gedragscode geldt er voor ons als bestuurders bij belangenverstrengeling?",
     # two questions one after another: no story told before them (session 27)
     "Mag ik een advocaat meenemen naar een integriteitsonderzoek? En wie betaalt die?",
+    # the time after leaving, which every wethouder meets (session 31)
+    "Moet ik na mijn aftreden nog zwijgen over de collegecrisis?",
 ])
 def test_a_single_question_about_the_rules_in_the_first_person_is_answered(question):
     decision = Router().classify(question)
@@ -145,6 +147,7 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
     ("Wie betaalt mijn advocaat in een integriteitszaak?", "integrity"),  # something of the asker's own
     ("Wie helpt mij bij intimidatie door een raadslid?", "threat"),  # help asked for the asker
     ("Moet ik aftreden na dit schandaal?", "crisis"),  # their own resignation, a matter at hand
+    ("Kan ik mijn aftreden nog tegenhouden?", "crisis"),  # their own resignation, not the time after it
     ("Hoe overleef ik een integriteitsonderzoek?", "integrity"),
     ("Mag ik een advocaat nemen omdat er een integriteitsmelding is gedaan?", "integrity"),  # a reason tying it to now
     ("Kan ik met iemand praten over een burn-out?", "distress"),  # distress is never a rules question
