@@ -312,8 +312,11 @@ def test_asking_about_writing_or_the_associations_views_is_not_declined(question
     ("Hoe laat kan ik het bureau bellen?", False),
     # help with one's own devices (session 31)
     ("mijn wifi thuis valt steeds weg, hoe los ik dat op?", True),
+    # opening hours of shops (session 31)
+    ("is de bouwmarkt op zondag open?", True),
+    ("Mag ik als wethouder een winkel openen naast mijn ambt?", False),
 ])
-def test_travel_times_or_ones_own_devices_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
+def test_travel_times_devices_or_shop_hours_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
     decision = Router().classify(question)
     assert (decision is not None and decision.route is Route.decline) is declined, decision
 
