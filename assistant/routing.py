@@ -63,6 +63,9 @@ _CONTACT_ASKED = re.compile(r"\b(adres|postadres|bezoekadres|afleveradres|postbu
                             r"|telefoonnummer|telefoon|phone)\b")
 _ASSOCIATION_NAMED = re.compile(r"\b(jullie|vereniging|wethoudersvereniging|bureau|association|you)\b")
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
+# Having left office, told in the past tense ('ik ben afgetreden', 'na de verkiezingen kwam ik niet terug').
+_LEFT = re.compile(r"\b(afgetreden|teruggetreden|opgestapt|vertrokken|gestopt|ontslagen|weggestuurd|heengezonden"
+                   r"|(kwam|ben|werd) (ik )?niet (terug|herbenoemd|herkozen|teruggekeerd)|resigned|was dismissed|left office)\b")
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
@@ -183,7 +186,13 @@ class Router:
         if self._similar is not None and not general:
             label = self._similar.label(in_context or question)
             visiting = bool(_CONTACT_ASKED.search(text) and _ASSOCIATION_NAMED.search(text))
-            if label in SENSITIVE and about_me and not asks and not visiting:
+            # Having left told, then a question about the rules after it ('Ik ben afgetreden omdat mijn partij uit
+            # de coalitie stapte. Heb ik recht op een uitkering?'): the rules answer it, as they do for the crisis
+            # words (see rule_question in routing.yaml). A crisis still at hand ('de raad wil mij wegsturen') or a
+            # plea stays a person's matter.
+            after_leaving = (label == "crisis" and bool(self._rule_question.search(text) and _LEFT.search(text))
+                             and not _PLEA.search(text))
+            if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.

@@ -102,6 +102,8 @@ def similar_router(e5):
     "zitten er in dat ondersteuningsteam ook mensen die zelf bedreigd zijn geweest?",
     # what is asked about named first, then the question; two questions one after another tell no story
     "die regeling tegen agressie tegen bestuurders, sinds wanneer bestaat die?",
+    # having left told in the past tense, then a rule after leaving (session 31)
+    "Ik ben weggestuurd door de raad. Hoeveel procent van mijn salaris krijg ik?",
 ])
 def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(similar_router, question):
     decision = similar_router.classify(question)
@@ -113,6 +115,8 @@ def test_a_question_about_the_rules_is_not_a_persons_matter_by_resemblance(simil
     ("Ik krijg elke dag haatmails van dezelfde inwoner", "threat"),
     ("Ons college staat op omvallen en ik weet niet wat ik moet doen", "crisis"),
     ("Een raadslid valt me nu al maanden lastig over mijn integriteit, wat kan ik doen?", "integrity"),
+    # a crisis still at hand with a plea, even beside a rule after leaving
+    ("Mijn partij trekt de steun voor mij in, wat moet ik doen? krijg ik wachtgeld?", "crisis"),
 ])
 def test_a_story_or_a_plea_is_still_a_persons_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
