@@ -64,7 +64,8 @@ _CONTACT_ASKED = re.compile(r"\b(adres|postadres|bezoekadres|afleveradres|postbu
 _ASSOCIATION_NAMED = re.compile(r"\b(jullie|vereniging|wethoudersvereniging|bureau|association|you)\b")
 # Having left office, told in the past tense ('ik ben afgetreden', 'na de verkiezingen kwam ik niet terug').
 _LEFT = re.compile(r"\b(afgetreden|teruggetreden|opgestapt|vertrokken|gestopt|ontslagen|weggestuurd|heengezonden"
-                   r"|(kwam|ben|werd) (ik )?niet (terug|herbenoemd|herkozen|teruggekeerd)|resigned|was dismissed|left office)\b")
+                   r"|(kwam|ben|werd) (ik )?niet (terug|herbenoemd|herkozen|teruggekeerd)"
+                   r"|resigned|was dismissed|left office)\b")
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
