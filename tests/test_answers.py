@@ -50,7 +50,8 @@ def test_the_threshold_is_the_least_cost_on_the_parts_the_model_was_not_fitted_o
     assert least_cost(curve, {"sent_away": 1.0, "wrong_answer": 4.0})["threshold"] == 0.5
     assert least_cost(curve, {"sent_away": 3.0, "wrong_answer": 1.0})["threshold"] == 0.4
     # chosen on parts held out of the fit, and never on the part still to be measured (the newest)
-    newest = max((p for p in HELD_OUT["questions.yaml"] if p.startswith("heldout_users")), key=lambda p: int(p[13:]))
+    newest = max((p for p in HELD_OUT["questions.yaml"] if p.startswith("heldout_users")),
+                 key=lambda p: int(p.removeprefix("heldout_users")))
     assert set(THRESHOLD_PARTS) < HELD_OUT["questions.yaml"] and newest not in THRESHOLD_PARTS
     fitted = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert fitted["scores"]["fresh"]["parts"] == list(THRESHOLD_PARTS)

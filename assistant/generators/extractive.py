@@ -363,7 +363,7 @@ class ExtractiveGenerator:
         items come along with it (_with_list_items). What is asked may come with a clause that sets its scene
         ('Wat kun je beter niet doen als het in een college begint te rommelen?'): the heading names what is
         asked without it."""
-        asked_as = [_naming_weights(lexicon, asked), _naming_weights(lexicon, asking_part(asked))]
+        asked_as = [_naming_weights(lexicon, text) for text in dict.fromkeys((asked, asking_part(asked)))]
         documents = [_document_words(lexicon, p) for p in passages]
         named = [c for c in found if c.is_item and c.sentence.heading and not c.sentence.stacked
                  and any(weights and _heading_fit(weights, set(lexicon.tokenize(c.sentence.heading)),
