@@ -266,6 +266,8 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "zojuist kwam er een tegel door mijn voorruit en de dader loopt hier nog rond",
     "er ligt net een kassei in onze woonkamer, door de ruit heen, ik hoor ze nog buiten",
     "iemand heeft net de ruit van onze achterdeur ingetrapt",
+    # the attempt and the act apart, with who and where between them (session 32)
+    "volgens mij probeert er op dit moment een onbekende het slot van onze voordeur open te breken",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
@@ -281,6 +283,7 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     "Ze schelden me uit op twitter, moet ik aangifte doen?",  # a threat, not danger where the asker is
     "Wat doe ik als iemand een steen door mijn ruit gooit?",
     "Who decides on a broken window at the town hall?",
+    "De raad probeert via een motie van wantrouwen mijn vertrek te forceren",  # forcing, but no door or window
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
