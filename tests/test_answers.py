@@ -340,3 +340,10 @@ def test_wijzer_fit_refits_both_models_and_says_what_they_score(data_copy, tmp_p
     model = LogisticModel.load(out / MODEL_PATH.name)
     assert model.features == ANSWERABILITY_FEATURES and 0 < model.threshold < 1
     assert LogisticModel.load(out / RANKER_PATH.name).params["keep_ratio"] > 0
+
+
+def test_the_section_whose_heading_asks_what_was_asked_is_quoted(service):
+    # both 'tussen zes en vier weken voor de bevallingsdatum' and 'zestien weken nadat het is ingegaan' hold weeks;
+    # the second stands under 'Hoe lang duurt het verlof?', which asks what 'hoeveel weken' asks
+    answer = service.ask("hoeveel weken zit ik in totaal thuis met bevallingsverlof als wethouder")
+    assert answer.route is Route.answer and "zestien weken" in answer.answer, answer.answer

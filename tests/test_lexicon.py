@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from assistant.bm25 import BM25Index, Tokenizer
-from assistant.generators.extractive import asks_kind, holds_contact_asked, holds_kind_asked, kind_question
+from assistant.generators.extractive import (asks_kind, heading_asks_kind, holds_contact_asked, holds_kind_asked,
+                                            kind_question, kinds_asked)
 from assistant.index import GLOSSARY
 from assistant.language import asking_part, question_parts
 
@@ -269,3 +270,16 @@ def test_a_typo_whose_stem_rarer_words_share_is_still_corrected():
     assert members.query_terms("Hoeveel leeden zijn er?") == members.query_terms("Hoeveel leden zijn er?")
     # a word of the documents in another form is no typo
     assert members.query_terms("Hoeveel lid zijn er?") == members.query_terms("Hoeveel leden zijn er?")
+
+
+@pytest.mark.parametrize("question, heading, asks", [
+    ("hoeveel weken ben ik met bevallingsverlof thuis?", "Hoe lang duurt het verlof?", True),
+    ("hoeveel procent van mijn salaris krijg ik?", "Hoe hoog is de uitkering?", True),
+    ("wie let er op de integriteit?", "Wie bewaakt de integriteit in de gemeente?", True),
+    ("hoeveel weken ben ik met bevallingsverlof thuis?", "Hoe hoog is de uitkering?", False),  # another kind
+    ("hoeveel weken ben ik met bevallingsverlof thuis?", "Verlof bij ziekte", False),  # a heading that asks nothing
+    # 'Wanneer kan een wethouder met verlof?' asks on what conditions, not when
+    ("ik ben net bevallen, wanneer houdt mijn verlof op?", "Wanneer kan een wethouder met verlof?", False),
+])
+def test_a_heading_that_asks_the_kind_of_answer_asked_for_is_told(question, heading, asks):
+    assert heading_asks_kind(kinds_asked(question), heading) is asks
