@@ -76,6 +76,10 @@ _PARTICLES = ("op", "af", "aan", "in", "uit", "mee", "door", "over", "toe", "ter
               "neer", "voor", "achter", "samen", "vast", "los")
 # A compound's parts may be joined by a linking -s- or -e(n)- ('zwangerschapsverlof', 'ledenaantal').
 _LINKS = ("", "s", "e", "en")
+# How many words before a particle its verb may stand ('Treden zoveel wethouders af').
+REJOIN_SPAN = 4
+# A particle that ends its clause: before a punctuation mark, the end, or a conjunction ('... af of worden ...').
+_CLAUSE_END_PARTICLE = re.compile(rf"\b({'|'.join(_PARTICLES)})(?=\s*([.,;:!?)]|$)|\s+(of|en|maar|want|dat|omdat)\b)")
 
 
 # Plurals the stemmer does not bring back to their singular ('raadsleden' -> 'raadsleed', not 'raadslid'; 'steden'
@@ -165,12 +169,16 @@ class BM25Index:
         self._size = len(texts)
         self._model = bm25s.BM25(k1=1.2, b=0.75)
         self._words: dict[str, int] = {}  # every word as written (stop words too), with how often it occurs
-        tokenized = []
-        for text in texts:
-            words = tokenizer.raw(text)
+        raw = [tokenizer.raw(text) for text in texts]
+        for words in raw:
             for word in words:
                 self._words[word] = self._words.get(word, 0) + 1
-            tokenized.append(tokenizer.stem(tokenizer.content(words)) or ["_"])
+        # The verbs with a particle that the texts write whole somewhere ('afgetreden'): where they split one
+        # ('Treden zoveel wethouders af ...'), the whole verb is indexed beside its parts.
+        self._joinable = {stem for word in self._words if word.startswith(_PARTICLES) and len(word) >= 7
+                          for stem in tokenizer.stem([word])}
+        tokenized = [(tokenizer.stem(tokenizer.content(words)) + self._rejoined(text)) or ["_"]
+                     for text, words in zip(texts, raw)]
         self._df: dict[str, int] = {}
         for tokens in tokenized:
             for token in set(tokens):
@@ -183,7 +191,21 @@ class BM25Index:
         return float(np.log(1 + (self._size + 1) / (self._df.get(token, 0) + 0.5)))
 
     def tokenize(self, text: str) -> list[str]:
-        return self._tokenize(text)
+        return self._tokenize(text) + self._rejoined(text)
+
+    def _rejoined(self, text: str) -> list[str]:
+        """The verbs a clause splits from their particle ('Treden zoveel wethouders af of ...' -> 'aftreden'), as
+        stems, where the texts also write that verb whole: a particle that ends its clause, joined with one of the
+        REJOIN_SPAN words before it in that clause ('van grote waarde is voor de samenleving' joins nothing)."""
+        out = []
+        for match in _CLAUSE_END_PARTICLE.finditer(text.lower()):
+            clause = re.split(r"[.,;:!?()]", text.lower()[:match.start()])[-1]
+            for verb in self._tokenize.raw(clause)[-REJOIN_SPAN:]:
+                if len(verb) >= 4 and verb not in _PARTICLES:
+                    stem = self._tokenize.stem([match.group(1) + verb])[0]
+                    if stem in self._joinable and stem not in out:
+                        out.append(stem)
+        return out
 
     def _known_stem(self, word: str) -> str | None:
         """The corpus's stem of a word: its own, or that of the word without a Dutch ending ('vervangt'
