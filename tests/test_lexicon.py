@@ -288,9 +288,9 @@ def test_a_heading_that_asks_the_kind_of_answer_asked_for_is_told(question, head
 def test_a_verb_a_clause_splits_from_its_particle_is_indexed_whole_where_the_texts_write_it_whole():
     texts = ["Treden zoveel wethouders af of worden zij ontslagen, dan neemt de burgemeester het over.",
              "Een wethouder die is afgetreden, krijgt een uitkering.",
-             "Het ambt is van grote waarde voor de samenleving.", "Wij voorkomen problemen."]
+             "Het ambt is van grote waarde voor de samenleving.", "De voorwaarde is helder."]
     lexicon = BM25Index(texts, Tokenizer())
     assert "aftreed" in lexicon.tokenize(texts[0])
     assert {i for i, score in lexicon.search("Wat als ze aftreden?", 4) if score > 0} >= {0, 1}
     # 'voor' here is a preposition inside its clause, not a particle that ends it
-    assert not lexicon.tokenize(texts[2])[-1].startswith("voor")
+    assert "voorwaar" in lexicon.tokenize(texts[3]) and "voorwaar" not in lexicon.tokenize(texts[2])

@@ -84,6 +84,7 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
 # sentences that answer.
 _KIND_NAMES = ("duration", "share", "year", "year", "date", "place", "when", "duration", "amount", "price", "article",
                "who", "address", "email", "phone")
+assert len(_KIND_NAMES) == len(_ANSWER_KINDS), "name each kind of answer"
 
 
 def kinds_asked(text: str) -> frozenset[str]:
@@ -98,6 +99,7 @@ def heading_asks_kind(kinds: frozenset[str], heading: str) -> bool:
 
 
 def _kind_words_removed(question: str) -> str:
+    """The question without the words that ask for a kind of answer ('hoe lang', 'hoeveel', 'wie')."""
     for asked, _ in _ANSWER_KINDS:
         question = asked.sub(" ", question)
     return question
