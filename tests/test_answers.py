@@ -268,6 +268,9 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "iemand heeft net de ruit van onze achterdeur ingetrapt",
     # the attempt and the act apart, with who and where between them (session 32)
     "volgens mij probeert er op dit moment een onbekende het slot van onze voordeur open te breken",
+    # fire as a weapon: torches, petrol (session 32)
+    "er lopen twee jongens met een jerrycan benzine rond mijn huis",
+    "a group of men with torches is gathering at the town hall",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
