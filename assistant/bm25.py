@@ -175,8 +175,7 @@ class BM25Index:
                 self._words[word] = self._words.get(word, 0) + 1
         # The verbs with a particle that the texts write whole somewhere ('afgetreden'): where they split one
         # ('Treden zoveel wethouders af ...'), the whole verb is indexed beside its parts.
-        self._joinable = {stem for word in self._words if word.startswith(_PARTICLES) and len(word) >= 7
-                          for stem in tokenizer.stem([word])}
+        self._joinable = set(tokenizer.stem([w for w in self._words if w.startswith(_PARTICLES) and len(w) >= 7]))
         tokenized = [(tokenizer.stem(tokenizer.content(words)) + self._rejoined(text)) or ["_"]
                      for text, words in zip(texts, raw)]
         self._df: dict[str, int] = {}
@@ -198,8 +197,9 @@ class BM25Index:
         stems, where the texts also write that verb whole: a particle that ends its clause, joined with one of the
         REJOIN_SPAN words before it in that clause ('van grote waarde is voor de samenleving' joins nothing)."""
         out = []
-        for match in _CLAUSE_END_PARTICLE.finditer(text.lower()):
-            clause = re.split(r"[.,;:!?()]", text.lower()[:match.start()])[-1]
+        text = text.lower()
+        for match in _CLAUSE_END_PARTICLE.finditer(text):
+            clause = re.split(r"[.,;:!?()]", text[:match.start()])[-1]
             for verb in self._tokenize.raw(clause)[-REJOIN_SPAN:]:
                 if len(verb) >= 4 and verb not in _PARTICLES:
                     stem = self._tokenize.stem([match.group(1) + verb])[0]

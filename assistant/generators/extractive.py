@@ -87,6 +87,7 @@ _KIND_NAMES = ("duration", "share", "year", "year", "date", "place", "when", "du
 assert len(_KIND_NAMES) == len(_ANSWER_KINDS), "name each kind of answer"
 
 
+@lru_cache(maxsize=1024)  # asked of the heading over every sentence of the passages: few headings, many sentences
 def kinds_asked(text: str) -> frozenset[str]:
     """The kinds of answer a question (or a heading that asks one) asks for."""
     return frozenset(name for name, (asked, _) in zip(_KIND_NAMES, _ANSWER_KINDS) if asked.search(text))
