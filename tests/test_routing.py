@@ -276,6 +276,10 @@ def test_an_attack_or_what_lies_outside_the_domain_is_still_declined_by_resembla
     "maak een leuke caption voor mijn LinkedIn-foto van de raadsvergadering",
     "verzin een slogan voor de campagne van mijn partij",
     "can you translate this letter to the council into Polish",
+    # a quiz is writing; an opinion on what the government does is an opinion (session 33)
+    "maak een pubquiz voor de nieuwjaarsreceptie van de raad",
+    "wat is jouw mening over het klimaatbeleid van de regering?",
+    "what is your opinion of the cabinet's housing plans?",
 ])
 def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domain_words(question):
     decision = Router().classify(question)
@@ -294,6 +298,7 @@ def test_writing_finance_or_an_opinion_on_a_party_is_declined_whatever_the_domai
     "Wie gaat mij vervangen als mijn partij de verkiezingen wint?",
     "Krijg ik als wethouder een laptop en printer van de gemeente?",
     "Wat vind jij dat ik moet doen nu mijn partij uit de coalitie stapt?",
+    "Wat vindt de minister van het maximum aantal wethouders?",
     "Ik zit in een college met CDA en VVD, mag ik een nevenfunctie hebben?",
     "Hoe vertaal ik het beleidsplan naar mijn eigen gemeente?",
     # 'stel dat' supposes, it asks for no writing (session 31)
