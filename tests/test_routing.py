@@ -147,6 +147,17 @@ def test_a_single_question_about_the_rules_in_the_first_person_is_answered(quest
 
 
 @pytest.mark.parametrize("question, reason", [
+    ("biedt dat netwerk voor bedreigde bestuurders ook nazorg aan familieleden?", None),  # asks what a service does
+    ("Helpen ze daar ook bij een integriteitsmelding tegen een wethouder?", None),
+    ("helpt iemand mij? ik word al weken bedreigd", "threat"),  # help asked, a matter at hand
+    ("Biedt iemand hulp? Mijn college dreigt te vallen.", "crisis"),
+])
+def test_a_question_of_what_a_service_offers_is_answered_a_plea_for_help_is_not(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
     ("Moet ik aangifte doen als ik op straat word bedreigd?", "threat"),  # a supposition of being threatened
     ("Wie betaalt mijn advocaat in een integriteitszaak?", "integrity"),  # something of the asker's own
     ("Wie helpt mij bij intimidatie door een raadslid?", "threat"),  # help asked for the asker
