@@ -13,10 +13,11 @@ import pytest
 
 from assistant.answerability import FEATURES as ANSWERABILITY_FEATURES
 from assistant.answerability import MODEL_PATH, Answerability
+from assistant.bm25 import BM25Index, Tokenizer
 from assistant.fitted import LogisticModel
 from assistant.generators.extractive import FEATURES as RANKER_FEATURES
-from assistant.generators.extractive import RANKER_PATH
-from assistant.models import Route
+from assistant.generators.extractive import RANKER_PATH, ExtractiveGenerator
+from assistant.models import Chunk, DocumentInfo, Passage, Route
 from assistant.service import Service
 from tests.conftest import venv_bin
 
@@ -74,6 +75,31 @@ def test_a_list_asked_for_comes_whole(service):
     assert answer.route is Route.answer
     for pillar in ("Wethoudersland", "Een aantrekkelijk ambt", "Een toegesneden rechtspositie"):
         assert pillar in answer.answer
+
+
+LOBBY = """## Belangenbehartiging
+
+- Wij lobbyen in Den Haag voor wethouders.
+- Wij lobbyen samen met andere verenigingen.
+- Wij lobbyen ook bij de Tweede Kamer.
+- Voor de rechtspositie lobbyen we onder meer voor:
+ - eigentijdse verlofregelingen;
+ - het afschaffen van de deeltijdfactor;
+ - het afschaffen van het woonplaatsvereiste;
+ - een werkklimaat met ruimte voor opleiding;
+ - ondersteuning bij integriteitsbeschuldigingen."""
+
+
+def test_an_announced_list_comes_whole_after_items_of_another_list():
+    # Items quoted from the list before it do not take the room of the list that the best sentence announces.
+    passages = [Passage(Chunk("c1", DocumentInfo(doc_id="plan", title="Beleidsplan", source="plan.md"), LOBBY,
+                              None, 3, 0, "1"))]
+    lexicon = BM25Index([LOBBY, "Het verlof van de wethouder."], Tokenizer())
+    draft = ExtractiveGenerator().generate("waarvoor lobbyen jullie als het om de rechtspositie gaat?", passages,
+                                           lexicon)
+    assert "lobbyen we onder meer voor:" in draft.text
+    for item in ("verlofregelingen", "deeltijdfactor", "woonplaatsvereiste", "werkklimaat", "integriteits"):
+        assert item in draft.text, draft.text
 
 
 def test_the_sentence_after_the_best_one_comes_along_when_it_holds_the_way_out(service):

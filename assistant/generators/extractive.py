@@ -507,9 +507,11 @@ class ExtractiveGenerator:
                             and abs(line.position - sentence.position) == 1 and line not in keep):
                         keep.append(line)
             if sentence.text.endswith(":"):
+                # the list it announces, up to max_items of its own: items quoted from other lists of the passage
+                # do not take its room ('We lobbyen onder meer voor:' and its five items after three others)
                 items = [c for c in found if c.passage == sentence.passage and c.position > sentence.position]
-                for item in items:
-                    if not item.is_item or not room(sentence.passage):
+                for count, item in enumerate(items):
+                    if not item.is_item or count >= self.max_items:
                         break
                     if item not in keep:
                         keep.append(item)
