@@ -43,7 +43,9 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "zoiets", "bijna",
             # reflexive pronouns ('voor mezelf', 'jullie noemen jezelf'): they point at the asker or the association
             "mezelf", "mijzelf", "jezelf", "jijzelf", "zichzelf", "onszelf", "uzelf", "hemzelf", "haarzelf",
-            "henzelf"}
+            "henzelf",
+            # interjections ('ik was maar 2 maanden wethouder haha, krijg ik dan nog iets?')
+            "haha", "hahaha", "hihi", "lol", "pff", "pfff", "hmm", "tja", "oke", "oké", "okay", "jeetje", "oei"}
 # Pronominal adverbs ('daaraan', 'hierover', 'waarin', 'ervoor'): they point at what was said, they name nothing.
 _POINTING = {f"{head}{tail}" for head in ("daar", "hier", "waar", "er")
              for tail in ("aan", "van", "over", "mee", "voor", "in", "op", "bij", "door", "na", "uit", "tegen", "toe",

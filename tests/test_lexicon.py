@@ -29,6 +29,7 @@ def test_filler_words_of_spoken_dutch_weigh_nothing(lexicon):
     plain = lexicon.term_weights("Waarom is de vereniging opgericht?")
     assert lexicon.term_weights("Waarom is de vereniging nou eigenlijk opgericht?") == plain
     assert lexicon.term_weights("Moet ik nu meteen gewoon solliciteren?") == lexicon.term_weights("Moet ik solliciteren?")
+    assert lexicon.term_weights("tja, moet ik solliciteren haha?") == lexicon.term_weights("Moet ik solliciteren?")
 
 
 def test_colloquial_tails_and_the_verbs_that_frame_a_question_weigh_nothing(lexicon):
