@@ -206,6 +206,9 @@ def test_damage_to_the_askers_things_or_a_threat_in_one_word_is_a_threat(questio
     ("ik zag er de laatste tijd geen uitweg meer in", "distress"),
     ("heb sinds de verkiezingen nergens meer zin in en pieker de hele dag", "distress"),
     ("I just can't cope with all of this anymore", "distress"),
+    # the office's money used for oneself (session 33)
+    ("a blogger claims I charged my expenses for personal trips", "integrity"),
+    ("volgens de oppositie heb ik met de creditcard van de gemeente privé boodschappen gedaan", "integrity"),
 ])
 def test_the_matter_is_named_by_its_own_words_not_by_resemblance(question, reason):
     decision = Router().classify(question)
