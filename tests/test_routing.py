@@ -391,3 +391,14 @@ def test_a_rule_asked_about_leaving_is_no_crisis(question):
 def test_asking_for_a_restaurant_is_declined():
     decision = Router().classify("recommend me a good restaurant in The Hague for a dinner with colleagues")
     assert decision is not None and decision.reason == "out_of_scope", decision
+
+
+@pytest.mark.parametrize("question, in_domain", [
+    ("welke vakantiebestemming raad je aan voor de herfst?", False),  # 'raad je aan': to recommend
+    ("wat raadt de kapper aan tegen grijs haar?", False),
+    ("kan de raad je zomaar wegsturen?", True),  # the council, followed by 'je' as its object
+    ("Wat raad jij me aan als wethouder?", True),  # the office named
+    ("Wanneer is de volgende raadsvergadering?", True),
+])
+def test_to_recommend_is_not_the_council(question, in_domain):
+    assert Router().in_domain(question) is in_domain
