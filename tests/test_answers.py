@@ -102,6 +102,16 @@ def test_an_announced_list_comes_whole_after_items_of_another_list():
         assert item in draft.text, draft.text
 
 
+def test_the_same_words_in_two_passages_are_quoted_once():
+    # A heading that two chunks share ('Vertrouwenspersoon' above the list and above the table) is one line.
+    text = "Vertrouwenspersoon\n\nDe vereniging biedt haar leden een vertrouwenspersoon voor een vertrouwelijk gesprek."
+    doc = DocumentInfo(doc_id="plan", title="Beleidsplan", source="plan.md")
+    passages = [Passage(Chunk(f"c{i}", doc, text, None, i, 0, str(i))) for i in (1, 2)]
+    lexicon = BM25Index([text, "Het verlof van de wethouder."], Tokenizer())
+    draft = ExtractiveGenerator().generate("biedt de vereniging een vertrouwenspersoon?", passages, lexicon)
+    assert draft.text.count("vertrouwelijk gesprek") == 1, draft.text
+
+
 def test_the_sentence_after_the_best_one_comes_along_when_it_holds_the_way_out(service):
     # The best sentence names the rule; the next one, which shares no word with the question, holds the answer.
     answer = service.ask("Wat moet een wethouder doen als hij niet in zijn gemeente woont?")

@@ -327,6 +327,19 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
     return out
 
 
+def _once(chosen: list[Candidate]) -> list[Candidate]:
+    """The chosen sentences without words already quoted: the same heading in two chunks ('Vertrouwenspersoon' of
+    the beleidsplan's list and of its table) says nothing the first did not."""
+    seen: set[str] = set()
+    kept = []
+    for c in chosen:
+        words = " ".join(_WORD.findall(c.text.lower()))
+        if words not in seen:
+            seen.add(words)
+            kept.append(c)
+    return kept
+
+
 class ExtractiveGenerator:
     name = "extractive"
 
@@ -378,7 +391,7 @@ class ExtractiveGenerator:
         chosen += self._continuation(scored[0], found, chosen)
         chosen += self._restated_sources(chosen, found, passages)
         chosen.sort(key=lambda c: (c.passage, c.position))
-        draft = self._format(chosen, passages)
+        draft = self._format(_once(chosen), passages)
         draft.support = max(c.features["lexical"] for c in chosen)
         draft.meaning = max(c.features["meaning"] for c in chosen)
         draft.confidence = best
