@@ -29,7 +29,7 @@ class Decision:
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
 _PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
-_OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) {_PLACE}|bij ons in (de|het) {_PLACE}"
+_OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) (eigen )?{_PLACE}|bij ons in (de|het) {_PLACE}"
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
 # The asker speaking for all who hold the office ('de integriteit van ons als wethouders', 'wat mogen wij als
 # bestuurders', 'scoren wij als gemeenten goed?'): the office or the municipalities, not a matter of the asker's own.

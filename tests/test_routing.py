@@ -402,3 +402,21 @@ def test_asking_for_a_restaurant_is_declined():
 ])
 def test_to_recommend_is_not_the_council(question, in_domain):
     assert Router().in_domain(question) is in_domain
+
+
+@pytest.mark.parametrize("question", [
+    "lobbyt de vereniging ook voor hulp als een wethouder van iets beschuldigd wordt?",  # what it lobbies for
+    "pleiten jullie voor betere bescherming tegen bedreiging?",
+    "welke stappen volgt mijn eigen gemeente bij een integriteitsmelding?",  # 'mijn eigen gemeente' is a place
+])
+def test_what_the_association_lobbies_for_or_ones_own_municipality_is_no_persons_matter(question):
+    assert Router().classify(question) is None
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("er is een integriteitsmelding over mij gedaan in mijn eigen gemeente", "integrity"),
+    ("pleit de raad nu voor mijn ontslag? er ligt een motie van wantrouwen", "crisis"),
+])
+def test_the_askers_own_matter_in_their_own_municipality_is_still_escalated(question, reason):
+    decision = Router().classify(question)
+    assert decision is not None and decision.reason == reason, decision
