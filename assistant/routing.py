@@ -28,7 +28,7 @@ class Decision:
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
-_PLACE = r"(gemeente|gemeenteraad|regio|provincie|dorp|stad|waterschap)"
+_PLACE = r"(gemeente|gemeenteraad|raad|regio|provincie|dorp|stad|waterschap|burgemeester|griffie|griffier)"
 _OWN_PLACE = re.compile(rf"\b((mijn|m'n|onze|ons) (eigen )?{_PLACE}|bij ons in (de|het) {_PLACE}"
                         r"|(my|our) (municipality|council|town|city|region|province))\b")
 # The asker speaking for all who hold the office ('de integriteit van ons als wethouders', 'wat mogen wij als

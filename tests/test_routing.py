@@ -408,6 +408,8 @@ def test_to_recommend_is_not_the_council(question, in_domain):
     "lobbyt de vereniging ook voor hulp als een wethouder van iets beschuldigd wordt?",  # what it lobbies for
     "pleiten jullie voor betere bescherming tegen bedreiging?",
     "welke stappen volgt mijn eigen gemeente bij een integriteitsmelding?",  # 'mijn eigen gemeente' is a place
+    # the municipality's own mayor, not the asker's matter
+    "onze burgemeester wil een agressieprotocol opstellen, wat staat er normaal in zo'n protocol over melden?",
 ])
 def test_what_the_association_lobbies_for_or_ones_own_municipality_is_no_persons_matter(question):
     assert Router().classify(question) is None
@@ -416,6 +418,8 @@ def test_what_the_association_lobbies_for_or_ones_own_municipality_is_no_persons
 @pytest.mark.parametrize("question, reason", [
     ("er is een integriteitsmelding over mij gedaan in mijn eigen gemeente", "integrity"),
     ("pleit de raad nu voor mijn ontslag? er ligt een motie van wantrouwen", "crisis"),
+    ("onze burgemeester zegt dat ik integriteitsregels heb geschonden", "integrity"),
+    ("onze griffier wordt bedreigd en ik ben ook genoemd in die dreigbrief", "threat"),
 ])
 def test_the_askers_own_matter_in_their_own_municipality_is_still_escalated(question, reason):
     decision = Router().classify(question)
