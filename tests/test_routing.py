@@ -342,6 +342,10 @@ def test_asking_about_writing_or_the_associations_views_is_not_declined(question
     # opening hours of shops (session 31)
     ("is de bouwmarkt op zondag open?", True),
     ("Mag ik als wethouder een winkel openen naast mijn ambt?", False),
+    # housework (session 34)
+    ("hoe krijg ik koffievlekken uit mijn witte overhemd?", True),
+    ("How do I descale my kettle?", True),
+    ("Is een integriteitsonderzoek een vlek op mijn blazoen als wethouder?", False),
 ])
 def test_travel_times_devices_or_shop_hours_are_out_of_scope_the_bureaus_hours_are_not(question, declined):
     decision = Router().classify(question)
