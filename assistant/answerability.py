@@ -7,6 +7,7 @@ threshold chosen from what each mistake costs; see eval/fit.py.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from assistant.bm25 import BM25Index
@@ -20,7 +21,21 @@ MODEL_PATH = MODELS_DIR / "answerability.json"
 
 
 FEATURES = ("dense", "dense_gap", "standing", "bm25", "passage_cover", "support", "meaning", "confidence", "unknown",
-            "english", "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held")
+            "english", "personal", "terms", "kind_missing", "missing_specific", "missing_asked", "contact_held",
+            "when_missing")
+
+# A time the documents cannot speak of: one relative to today ('vorig jaar', 'op dit moment', 'last year'), which
+# no dated document says, or a year that none of the passages found holds ('in 2025'). Users ask for figures of
+# the latest year and for who holds a post now; the documents give older figures beside the words asked.
+_RELATIVE_TIME = re.compile(r"\b(vorig jaar|vorige maand|vorige week|afgelopen (jaar|maand|maanden|week)|dit jaar"
+                            r"|deze maand|op dit moment|momenteel|last year|last month|this year|currently"
+                            r"|at the moment|right now|nowadays)\b", re.I)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def when_missing(question: str, passages_text: str) -> bool:
+    """Whether the question names a time the passages cannot answer for (_RELATIVE_TIME, or a year they lack)."""
+    return bool(_RELATIVE_TIME.search(question)) or any(year not in passages_text for year in _YEAR.findall(question))
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
@@ -72,6 +87,7 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         # Asked for an address, e-mail address or telephone number, and the answer holds one: a number held says
         # little ('Hoeveel wethouders telt Utrecht?' finds other numbers), a postcode or 'Postbus' says much.
         "contact_held": float(holds_contact_asked(question, draft.text)),
+        "when_missing": float(when_missing(question, " ".join(p.chunk.indexed_text() for p in found.passages))),
     }
 
 

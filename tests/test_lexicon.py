@@ -244,6 +244,20 @@ def test_a_word_for_the_document_asked_about_is_no_word_the_passages_lack(lexico
     assert missing("Wanneer werd de Wethoudersvereniging in Utrecht opgericht?") > 0.0
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("Hoeveel wethouders zijn er vorig jaar bedreigd?", True),  # a time relative to today: no document says it
+    ("who is currently chairing the association?", True),
+    ("Hoeveel wethouders traden af in 2025?", True),  # a year the passages lack
+    ("Hoeveel wethouders vertrokken tussen 2018 en 2022 tussentijds?", False),  # years the passage holds
+    ("Hoeveel wethouders vertrokken er tussentijds?", False),
+])
+def test_a_time_the_passages_cannot_speak_of_is_told(question, missing):
+    from assistant.answerability import when_missing
+
+    passage = "Tussen 2018 en 2022 vertrok 38 procent van de raadsleden en 47 procent van de wethouders tussentijds."
+    assert when_missing(question, passage) is missing
+
+
 @pytest.mark.parametrize("question, phrases", [
     ("'niet alles wat kan, mag' - wie zei dat ook alweer?", ["niet alles wat kan, mag"]),
     ("Van wie is ‘het werd een boeiend gesprek’?", ["het werd een boeiend gesprek"]),
