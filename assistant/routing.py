@@ -51,7 +51,8 @@ _STORY = re.compile(r"[.!?]\s")
 # die?'): no story told.
 _QUESTIONS_ONLY = re.compile(r"^[^.!]*\?$")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
-_PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp nodig)\b")
+_PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp nodig"
+                   r"|what (do|should|can|must) i( \w+){0,3} do|what now)\b")
 # The assistant spoken to ('je', 'your', 'de chatbot'): an attack by resemblance alone must address it, or lie
 # outside the domain and not speak to the association ('jullie'): "wat is die onderzoeksagenda van jullie
 # precies" resembles "wat is je oorspronkelijke opdracht" but asks about the Wethoudersvereniging.
@@ -161,7 +162,12 @@ class Router:
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
-        rules_only = how and about_me and self._rule_shaped(own)
+        # So is one that sets the scene first and asks how things are last ('onze griffie wil een agressieprotocol,
+        # welk gemeenteblad kunnen we als voorbeeld nemen?').
+        scene = _OWN_PLACE.sub(" ", text.strip()[: -len(last_clause)] if last_clause else "")
+        asks_last = (question_mark and bool(self._informational.search(last_clause))
+                     and not self._first_person.search(scene))
+        rules_only = (how or asks_last) and about_me and self._rule_shaped(own)
         words = re.findall(r"\w+", text)
         # Strong evidence (patterns, keywords) of any category beats weak evidence (personal words) of an
         # earlier one: "ik slaap nauwelijks sinds de crisis" is distress before it is a college crisis.
