@@ -114,6 +114,14 @@ def named_document(question: str, documents: list[DocumentInfo], lexicon: BM25In
     return fits.pop() if len(fits) == 1 else None
 
 
+# Asked who made a named document or when it came out ('wanneer is dat beleidsplan verschenen?', 'wie deed de
+# vormgeving van die publicatie?'): its colophon says so, though it shares no word with the question. It counts as
+# much as a quoted phrase.
+_ASKS_COLOPHON = re.compile(r"\b(uitgekomen|verschenen|gepubliceerd|uitgegeven|uitgebracht|vastgesteld|redactie"
+                            r"|vormgev\w*|vormgegeven|opgemaakt|auteurs?|geschreven|schreef|colofon|published|released"
+                            r"|designed|design|edited|authors?|wrote|written)\b", re.I)
+COLOPHON = "colofon"
+
 # A chunk that holds a phrase the question quotes counts as much as the first place of all three rankings together.
 QUOTED_WEIGHT = 4.0
 QUOTED_MOST = 3
@@ -158,11 +166,17 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     quoting = [(chunk, 1.0) for phrase in (quoted_phrases(question) if strategy == "hybrid" else [])
                if len(holders := index.phrase_search(phrase)) <= QUOTED_MOST for chunk in holders]
 
+    # (the document is named among those retrieved, as NAMED_BOOST names it)
+    named = (named_document(question, [chunk.doc for chunk, _ in dense + lexical], index.lexicon(),
+                            settings.association) if strategy == "hybrid" else None)
+    colophon = [(chunk, 1.0) for chunk in (index.phrase_search(COLOPHON) if named and _ASKS_COLOPHON.search(question)
+                                           else []) if chunk.doc.doc_id == named]
+
     passages: dict[str, Passage] = {}
     for name, hits, weight in (("dense", dense, settings.fusion_dense_weight),
                                ("bm25", lexical, settings.fusion_bm25_weight),
                                ("sentence", closest, settings.fusion_sentence_weight),
-                               ("quoted", quoting, QUOTED_WEIGHT)):
+                               ("quoted", quoting + colophon, QUOTED_WEIGHT)):
         for rank, (chunk, score) in enumerate(hits, start=1):
             passage = passages.setdefault(chunk.chunk_id, Passage(chunk=chunk))
             passage.ranks[name] = rank
@@ -177,8 +191,6 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
         for passage in passages.values():
             if passage.chunk.doc.publisher == settings.association:
                 passage.score *= OWN_VIEW_BOOST
-    named = (named_document(question, [p.chunk.doc for p in passages.values()], index.lexicon(), settings.association)
-             if strategy == "hybrid" else None)
     for passage in passages.values() if named else []:
         if passage.chunk.doc.doc_id == named:
             passage.score *= NAMED_BOOST

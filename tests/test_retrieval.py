@@ -128,6 +128,19 @@ def test_a_phrase_quoted_from_the_documents_finds_the_chunk_that_holds_it(corpus
     assert not any("quoted" in p.ranks for p in common.passages)
 
 
+@pytest.mark.parametrize("question, doc, held", [
+    ("wanneer is dat beleidsplan eigenlijk verschenen?", "beleidsplan-2025-2030", "november 2024"),
+    ("wie deed het ontwerp van die publicatie van de argumentenfabriek, wie waren de auteurs?",
+     "waarden-bestuurlijk-vakmanschap", "Leonie Lous"),
+])
+def test_asked_who_made_a_named_document_or_when_its_colophon_is_found(corpus_index, question, doc, held):
+    found = retrieve(corpus_index, question, corpus_index.settings).passages
+    assert any(p.chunk.doc.doc_id == doc and held in p.chunk.text for p in found[:3]), [p.chunk.text[:60] for p in found]
+    # a document not named, or nothing asked of its making: no colophon is pulled in
+    plain = retrieve(corpus_index, "wanneer kan een wethouder met verlof?", corpus_index.settings).passages
+    assert not any("colofon" in p.chunk.text.lower() for p in plain)
+
+
 def test_asked_for_the_associations_own_view_its_own_documents_count_more(corpus_index):
     question = "What does the association think about how the national government treats municipalities?"
     settings = corpus_index.settings
