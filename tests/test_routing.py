@@ -446,3 +446,13 @@ def test_a_scene_without_the_asker_then_a_question_of_how_things_are_is_answered
 def test_a_scene_that_tells_of_the_asker_stays_their_matter(question, reason):
     decision = Router().classify(question)
     assert decision is not None and decision.reason == reason, decision
+
+
+@pytest.mark.parametrize("question, declined", [
+    ("maak een kruiswoordpuzzel voor de nieuwjaarsborrel van ons college", True),  # a piece of writing
+    ("wat vind jij van de huidige premier?", True),  # an opinion on a politician, named with an adjective
+    ("wat vinden jullie van de nieuwe verlofwet?", False),  # the association's view of a rule
+])
+def test_a_puzzle_or_an_opinion_on_the_current_premier_is_declined(question, declined):
+    decision = Router().classify(question)
+    assert (decision is not None and decision.route is Route.decline) is declined, decision
