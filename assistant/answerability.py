@@ -43,7 +43,8 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
     of the question the best passage and the chosen sentences cover, words the corpus lacks, language,
     and whether the question is about the asker."""
     weights = lexicon.term_weights(question)
-    passage_words = [set(lexicon.tokenize(p.chunk.indexed_text())) for p in found.passages]
+    texts = [p.chunk.indexed_text() for p in found.passages]
+    passage_words = [set(lexicon.tokenize(text)) for text in texts]
     passage_cover = max((coverage(weights, words) for words in passage_words), default=0.0)
     retrieved = set().union(*passage_words) if passage_words else set()
     # A word that names where the answer stands ('volgens dat waardenstuk', 'in die blog') is not what is asked.
@@ -87,7 +88,7 @@ def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, 
         # Asked for an address, e-mail address or telephone number, and the answer holds one: a number held says
         # little ('Hoeveel wethouders telt Utrecht?' finds other numbers), a postcode or 'Postbus' says much.
         "contact_held": float(holds_contact_asked(question, draft.text)),
-        "when_missing": float(when_missing(question, " ".join(p.chunk.indexed_text() for p in found.passages))),
+        "when_missing": float(when_missing(question, " ".join(texts))),
     }
 
 

@@ -157,17 +157,16 @@ class Router:
         # Not about the asker, it asks how things are also after naming what it asks about ('dat landelijke netwerk
         # tegen intimidatie, wanneer is dat opgezet?').
         last_clause = re.split(r"[,?]\s", text.strip())[-1]
-        general = not about_me and (how or (question_mark and not _told(text)
-                                            and bool(self._informational.search(last_clause))))
+        asks_last = question_mark and bool(self._informational.search(last_clause))
+        general = not about_me and (how or (asks_last and not _told(text)))
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
         # So is one that sets the scene first and asks how things are last ('onze griffie wil een agressieprotocol,
         # welk gemeenteblad kunnen we als voorbeeld nemen?').
         scene = _OWN_PLACE.sub(" ", text.strip()[: -len(last_clause)] if last_clause else "")
-        asks_last = (question_mark and bool(self._informational.search(last_clause))
-                     and not self._first_person.search(scene))
-        rules_only = (how or asks_last) and about_me and self._rule_shaped(own)
+        rules_only = ((how or (asks_last and not self._first_person.search(scene)))
+                      and about_me and self._rule_shaped(own))
         words = re.findall(r"\w+", text)
         # Strong evidence (patterns, keywords) of any category beats weak evidence (personal words) of an
         # earlier one: "ik slaap nauwelijks sinds de crisis" is distress before it is a college crisis.

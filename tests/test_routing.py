@@ -424,8 +424,11 @@ def test_what_the_association_lobbies_for_or_ones_own_municipality_is_no_persons
     ("pleit de raad nu voor mijn ontslag? er ligt een motie van wantrouwen", "crisis"),
     ("onze burgemeester zegt dat ik integriteitsregels heb geschonden", "integrity"),
     ("onze griffier wordt bedreigd en ik ben ook genoemd in die dreigbrief", "threat"),
+    # the asker in the scene: their own matter, whatever the question after it
+    ("a journalist says I broke the rules on gifts and will publish tomorrow, what do I do?", "integrity"),
+    ("een inwoner heeft mij bedreigd, welk protocol geldt er?", "threat"),
 ])
-def test_the_askers_own_matter_in_their_own_municipality_is_still_escalated(question, reason):
+def test_the_askers_own_matter_in_their_own_municipality_or_scene_is_still_escalated(question, reason):
     decision = Router().classify(question)
     assert decision is not None and decision.reason == reason, decision
 
@@ -436,16 +439,6 @@ def test_the_askers_own_matter_in_their_own_municipality_is_still_escalated(ques
 ])
 def test_a_scene_without_the_asker_then_a_question_of_how_things_are_is_answered(question):
     assert Router().classify(question) is None
-
-
-@pytest.mark.parametrize("question, reason", [
-    # the asker in the scene: their own matter, whatever the question after it
-    ("a journalist says I broke the rules on gifts and will publish tomorrow, what do I do?", "integrity"),
-    ("een inwoner heeft mij bedreigd, welk protocol geldt er?", "threat"),
-])
-def test_a_scene_that_tells_of_the_asker_stays_their_matter(question, reason):
-    decision = Router().classify(question)
-    assert decision is not None and decision.reason == reason, decision
 
 
 @pytest.mark.parametrize("question, declined", [
