@@ -39,7 +39,7 @@ _AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
-                       r"(college\w*|aanspreekpunt|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
+                       r"(college\w*|aanspreekpunt|nevenfunctie\w*|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
                        r"|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode"
                        r"|leave|salary|pension|rights|benefit|term)\b"
                        # the time after leaving, which every wethouder meets ('mag ik na mijn aftreden ...')
@@ -68,7 +68,7 @@ _LEFT = re.compile(r"\b(afgetreden|teruggetreden|opgestapt|vertrokken|gestopt|on
                    r"|(kwam|ben|werd) (ik )?niet (terug|herbenoemd|herkozen|teruggekeerd)"
                    r"|resigned|was dismissed|left office)\b")
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
-_TIED = re.compile(r"\b(want|omdat|aangezien|sinds|nu|because|since)\b")
+_TIED = re.compile(r"\b(want|omdat|aangezien|sinds(?! wanneer)|nu|because|since)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
 # object of a matter ('een melding over mij', 'kunnen ze mij ontslaan') or of help ('wie helpt mij'), weighing
@@ -86,6 +86,17 @@ _STATED = re.compile(
     r"|\b(dit|deze|this)\s+(schandaal|motie|crisis|melding|beschuldiging\w*|bedreiging\w*|situatie|zaak|kwestie"
     r"|affaire|ophef|rel|incident|aanval|onderzoek|scandal|threat)\b"
     r"|\b(overleef|overleven|volhouden|survive)\b")
+
+# Someone other than the asker, or a report of others, named in a story ('een collega-wethouder uit de buurgemeente',
+# 'een wethouder elders', 'in het nieuws'): the matter told is theirs.
+_OTHERS = re.compile(r"\b(\w*collega\w*|buurgemeente\w*|elders|anderen|andere (gemeente|gemeentes|gemeenten|wethouders?"
+                     r"|bestuurders?)|een (\w+ )?(wethouder|bestuurder|raadslid|burgemeester|gedeputeerde)|raadsleden|bestuurders"
+                     r"|wethouders|burgemeesters|nieuws|krant|kranten|artikel|colleagues?|someone|others|news)\b")
+# The words that put the question after a story ('maar', 'ik wil weten', 'ik vraag me af').
+_LEAD_IN = re.compile(r"^((maar|dus|en|daarom|but|so|and)\s+)?((ik|i)\s+(wil|zou|would|want to)\s+(graag\s+)?"
+                      r"(weten|vragen|know|ask)\s+|ik vraag me af\s+|i wonder\s+)?")
+# Where a told sentence ends, in lower-cased text.
+_SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
 
 def normalise(text: str) -> str:
@@ -159,6 +170,9 @@ class Router:
         last_clause = re.split(r"[,?]\s", text.strip())[-1]
         asks_last = question_mark and bool(self._informational.search(last_clause))
         general = not about_me and (how or (asks_last and not _told(text)))
+        # A story of others (a colleague threatened elsewhere, a scandal in the news) told without the asker in it,
+        # then a question of how things are: the matter told is not the asker's.
+        general = general or self._told_of_others(text)
         # A single question about the rules, asked in the first person but telling nothing of the asker ('Mag ik
         # een advocaat meenemen bij een integriteitsonderzoek?'), asks how things work, as the general one does.
         # (Never distress: a question about one's own burn-out is a person's matter however it is put.)
@@ -207,6 +221,17 @@ class Router:
             if attack or (label == "out_of_scope" and outside):
                 return Decision(Route.decline, label)
         return None
+
+    def _told_of_others(self, text: str) -> bool:
+        """Whether sentences naming others and not the asker come first ('Vorige week werd een collega uit de
+        buurgemeente lastiggevallen.'), then one question of how things are that tells nothing of the asker."""
+        *story, last = [s for s in _SENTENCES.split(text.strip()) if s]
+        if not story or not _OTHERS.search(" ".join(story)):
+            return False
+        if any(self._first_person.search(_AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", s))) for s in story):
+            return False
+        asked = _LEAD_IN.sub("", last)
+        return bool(self._informational.search(asked)) and self._rule_shaped(asked)
 
     def _rule_shaped(self, text: str) -> bool:
         """One question that tells no story: no sentence before it, no word of the moment, no plea, no reason or

@@ -449,3 +449,34 @@ def test_a_scene_without_the_asker_then_a_question_of_how_things_are_is_answered
 def test_a_puzzle_or_an_opinion_on_the_current_premier_is_declined(question, declined):
     decision = Router().classify(question)
     assert (decision is not None and decision.route is Route.decline) is declined, decision
+
+
+@pytest.mark.parametrize("question", [
+    "Vorige week werd een collega-wethouder uit de buurgemeente thuis lastiggevallen door boze bewoners. Ik wil weten "
+    "wat het Ondersteuningsteam Weerbaar Bestuur eigenlijk doet, voor als het ooit nodig is.",
+    "Een raadslid in een andere gemeente werd met de dood bedreigd, het stond in alle kranten. Sinds wanneer bestaat "
+    "dat Netwerk Weerbaar Bestuur eigenlijk?",
+    "Een bevriende wethouder werd uitgescholden en geduwd op een bewonersavond. Waar kan een wethouder terecht na "
+    "agressie?",
+    "Er was ophef in de krant over een wethouder elders die integriteitsonderzoeken verzweeg. Moet ik mijn "
+    "nevenfuncties eigenlijk ergens melden?",
+])
+def test_a_story_of_others_then_a_question_of_how_things_are_is_answered(question):
+    assert Router().classify(question) is None
+
+
+@pytest.mark.parametrize("question, reason", [
+    # the asker in the story
+    ("Vorige week werd ik thuis lastiggevallen door boze bewoners. Wat doet het Ondersteuningsteam Weerbaar Bestuur?",
+     "threat"),
+    ("Een collega en ik worden sinds de verkiezingen bedreigd via sociale media. Wat doet het ondersteuningsteam?",
+     "threat"),
+    # others in the story, the asker in the question
+    ("Een wethouder in de buurgemeente is gisteren aangevallen. Wie beschermt mij als ze ook mij bedreigen?", "threat"),
+    ("Een collega-wethouder werd bedreigd door een inwoner. Wat moet ik doen?", "threat"),
+    # others in the story, then a question of how things are that names the moment
+    ("Een wethouder elders is met een integriteitsonderzoek beschuldigd. Wie onderzoekt dat nu bij ons?", "integrity"),
+])
+def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
+    decision = Router().classify(question)
+    assert decision is not None and (decision.route, decision.reason) == (Route.escalate, reason), decision
