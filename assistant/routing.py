@@ -94,7 +94,7 @@ _OTHERS = re.compile(r"\b(\w*collega\w*|buurgemeente\w*|elders|anderen|andere (g
                      r"|wethouders|burgemeesters|nieuws|krant|kranten|artikel|colleagues?|someone|others|news)\b")
 # The words that put the question after a story ('maar', 'ik wil weten', 'ik vraag me af').
 _LEAD_IN = re.compile(r"^((maar|dus|en|daarom|but|so|and)\s+)?((ik|i)\s+(wil|zou|would|want to)\s+(graag\s+)?"
-                      r"(weten|vragen|know|ask)\s+|ik vraag me af\s+|i wonder\s+)?")
+                      r"(weten|vragen|know|ask)\s+|ik vraag me af\s+|i wonder\s+)?", re.IGNORECASE)
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -232,6 +232,13 @@ class Router:
             return False
         asked = _LEAD_IN.sub("", last)
         return bool(self._informational.search(asked)) and self._rule_shaped(asked)
+
+    def asked(self, question: str) -> str | None:
+        """The question put after a story ('Vorige week werd een collega bedreigd. Wat doet het ondersteuningsteam?'
+        gives 'Wat doet het ondersteuningsteam?'), or None when no story is told before it."""
+        *story, last = [s for s in _STORY.split(question.strip()) if s]
+        asked = _LEAD_IN.sub("", last, count=1) if story else ""
+        return asked if asked and (asked.endswith("?") or self._informational.search(normalise(asked))) else None
 
     def _rule_shaped(self, text: str) -> bool:
         """One question that tells no story: no sentence before it, no word of the moment, no plea, no reason or

@@ -108,9 +108,11 @@ class Service:
         if decision is not None and decision.topic:
             query = f"{decision.topic}. {query}"
         found = retrieve(self.index, query, self.settings, strategy=strategy)
-        draft = self.generator.generate(query, found.passages, lexicon, focus=question if follow_up else None,
+        # The words just asked: a follow-up, or the question put after a story the asker told first.
+        focus = question if follow_up else self.router.asked(question)
+        draft = self.generator.generate(query, found.passages, lexicon, focus=focus,
                                         query_vector=found.query_vector,
-                                        focus_vector=self.index.embed_query(question) if follow_up else None,
+                                        focus_vector=self.index.embed_query(focus) if focus else None,
                                         part_vectors=found.part_vectors)
 
         signals = features(query, found, draft, lexicon, self.router.personal(question))

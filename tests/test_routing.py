@@ -480,3 +480,15 @@ def test_a_story_of_others_then_a_question_of_how_things_are_is_answered(questio
 def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
     decision = Router().classify(question)
     assert decision is not None and (decision.route, decision.reason) == (Route.escalate, reason), decision
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Ik ben zwanger. Hoeveel weken verlof krijg ik?", "Hoeveel weken verlof krijg ik?"),
+    ("Vorige week werd een collega bedreigd. Ik wil weten wat het ondersteuningsteam doet.",
+     "wat het ondersteuningsteam doet."),
+    ("die blog over meedoen van inwoners: met welke middelen willen colleges dat regelen?", None),  # no story told
+    ("Hoe lang is het zwangerschapsverlof?", None),
+    ("Ik ben zwanger. Help.", None),  # no question after the story
+])
+def test_the_question_put_after_a_story_is_found(question, asked):
+    assert Router().asked(question) == asked

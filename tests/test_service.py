@@ -110,3 +110,11 @@ def test_a_person_in_distress_is_shown_what_the_vertrouwenspersoon_offers(servic
                                       "decline_out_of_scope", "decline_injection", "disclaimer", "answer_intro"])
 def test_fixed_texts_are_templates_in_prompts(service, template):
     assert service.templates.has(template)
+
+
+def test_a_story_told_first_does_not_crowd_out_the_question_put_after_it(service):
+    """The sentences are chosen for the question asked after the story, not for the story's words."""
+    answer = service.ask("Een wethouder uit de provincie moest vorig jaar opstappen na een integriteitskwestie. Wat "
+                         "moet een wethouder die van integriteitsschending wordt beschuldigd als eerste doen?")
+    assert answer.route is Route.answer
+    assert "Neem eerst vertrouwelijk contact op met een vertrouwenspersoon" in answer.answer
