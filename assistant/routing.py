@@ -95,6 +95,12 @@ _OTHERS = re.compile(r"\b(\w*collega\w*|buurgemeente\w*|elders|anderen|andere (g
 # The words that put the question after a story ('maar', 'ik wil weten', 'ik vraag me af').
 _LEAD_IN = re.compile(r"^((maar|dus|en|daarom|but|so|and)\s+)?((ik|i)\s+(wil|zou|would|want to)\s+(graag\s+)?"
                       r"(weten|vragen|know|ask)\s+|ik vraag me af\s+|i wonder\s+)?", re.IGNORECASE)
+# A story told in calm: the asker preparing for what may come ('ik wil ons college voorbereiden op agressie', 'voor als
+# het ooit nodig is') or saying that all is well ('onze coalitie is stabiel', 'het gaat goed').
+_CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooit|eens)|mocht het (ooit|eens)|voor het geval"
+                   r"|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel|gaat (het )?(goed|prima|uitstekend)"
+                   r"(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand|niets aan de hand|wil het goed doen|be prepared"
+                   r"|just in case|all is well)\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -189,7 +195,10 @@ class Router:
         for always, _, keywords, decision in candidates:
             if any(p.search(text) for p in always) or _fuzzy_hit(words, keywords):
                 return decision
-        for _, when_personal, _, decision in candidates if personal else []:
+        # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
+        # a person's matter; strong evidence (patterns, keywords above) still does.
+        calm = self._told_in_calm(text)
+        for _, when_personal, _, decision in candidates if personal and not calm else []:
             if any(p.search(text) for p in when_personal):
                 return decision
         if any(p.search(text) for p in self._always_out):
@@ -203,7 +212,7 @@ class Router:
         shaped = question_mark or bool(self._informational.search(text))
         asks = (shaped and not _told(text)
                 and not self._situational.search(text) and not _PLEA.search(text))
-        if self._similar is not None and not general:
+        if self._similar is not None and not general and not calm:
             label = self._similar.label(in_context or question)
             visiting = bool(_CONTACT_ASKED.search(text) and _ASSOCIATION_NAMED.search(text))
             # Having left told, then a question about the rules after it ('Ik ben afgetreden omdat mijn partij uit
@@ -232,6 +241,13 @@ class Router:
             return False
         asked = _LEAD_IN.sub("", last)
         return bool(self._informational.search(asked)) and self._rule_shaped(asked)
+
+    def _told_in_calm(self, text: str) -> bool:
+        """Whether a story told in calm ('Onze coalitie is stabiel, maar ik wil weten wat er in een crisis gebeurt.')
+        comes first, with no plea, then one question of how things are."""
+        *story, last = [s for s in _STORY.split(text.strip()) if s]
+        return (bool(story) and bool(_CALM.search(" ".join(story))) and not _PLEA.search(text)
+                and bool(self._informational.search(last)) and not _TIED.search(last))
 
     def asked(self, question: str) -> str | None:
         """The question put after a story ('Vorige week werd een collega bedreigd. Wat doet het ondersteuningsteam?'

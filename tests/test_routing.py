@@ -492,3 +492,22 @@ def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
 ])
 def test_the_question_put_after_a_story_is_found(question, asked):
     assert Router().asked(question) == asked
+
+
+@pytest.mark.parametrize("question, reason", [
+    # told in calm, then asked how things are: answered
+    ("Ik ben wethouder veiligheid en wil ons college voorbereiden op agressie. Welke stappen raadt de vereniging aan "
+     "na een incident?", None),
+    ("Onze coalitie is stabiel, maar ik wil weten wat er in een crisis gebeurt. Wat staat er op de hulpkaart "
+     "collegecrisis?", None),
+    # calm words beside strong evidence, or a plea: still a person's matter
+    ("Het gaat goed met het werk, maar ik word sinds vorige week bedreigd door een buurtbewoner. Wat doet het "
+     "ondersteuningsteam?", "threat"),
+    ("Onze coalitie is stabiel, maar ik slaap al weken slecht. Wat biedt de vereniging?", "distress"),
+    ("Het gaat goed, maar er ligt een integriteitsmelding over mij bij de burgemeester. Wie onderzoekt die?",
+     "integrity"),
+    ("Onze coalitie is stabiel, maar ik heb een crisis in mijn fractie. Wat moet ik doen?", "crisis"),
+])
+def test_a_story_told_in_calm_then_a_question_of_how_things_are_is_answered(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
