@@ -39,9 +39,9 @@ _AS_GROUP = re.compile(r"\b(ons|wij|we|us)\s+(als|as)\s+(wethouders|bestuurders|
 # What every wethouder has ('mijn verlof', 'ons college', 'mijn eerste aanspreekpunt'): naming it tells nothing of a
 # matter of the asker's own, as 'mijn advocaat' or 'mijn coalitie' does.
 _OWN_ROLE = re.compile(r"\b(mijn|m'n|onze|ons|my|our)\s+(eerste\s+|eigen\s+|first\s+|own\s+)?"
-                       r"(college\w*|aanspreekpunt|nevenfunctie\w*|\w*verlof|uitkering|wachtgeld|appa\w*|salaris|pensioen\w*|vervanger"
-                       r"|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap|portefeuille|gedragscode"
-                       r"|leave|salary|pension|rights|benefit|term)\b"
+                       r"(college\w*|aanspreekpunt|nevenfunctie\w*|\w*verlof|uitkering|wachtgeld|appa\w*|salaris"
+                       r"|pensioen\w*|vervanger|rechten|rechtspositie|\w*vergoeding|termijn|ambt|wethouderschap"
+                       r"|portefeuille|gedragscode|leave|salary|pension|rights|benefit|term)\b"
                        # the time after leaving, which every wethouder meets ('mag ik na mijn aftreden ...')
                        r"|\b(na|sinds|after)\s+(mijn|m'n|my)\s+(aftreden|ontslag|vertrek|afscheid|wethouderschap"
                        r"|resignation|dismissal|departure)\b")
@@ -89,18 +89,19 @@ _STATED = re.compile(
 
 # Someone other than the asker, or a report of others, named in a story ('een collega-wethouder uit de buurgemeente',
 # 'een wethouder elders', 'in het nieuws'): the matter told is theirs.
-_OTHERS = re.compile(r"\b(\w*collega\w*|buurgemeente\w*|elders|anderen|andere (gemeente|gemeentes|gemeenten|wethouders?"
-                     r"|bestuurders?)|een (\w+ )?(wethouder|bestuurder|raadslid|burgemeester|gedeputeerde)|raadsleden|bestuurders"
+_OTHERS = re.compile(r"\b(\w*collega\w*|buurgemeente\w*|elders|anderen"
+                     r"|andere (gemeente|gemeentes|gemeenten|wethouders?|bestuurders?)"
+                     r"|een (\w+ )?(wethouder|bestuurder|raadslid|burgemeester|gedeputeerde)|raadsleden|bestuurders"
                      r"|wethouders|burgemeesters|nieuws|krant|kranten|artikel|colleagues?|someone|others|news)\b")
 # The words that put the question after a story ('maar', 'ik wil weten', 'ik vraag me af').
 _LEAD_IN = re.compile(r"^((maar|dus|en|daarom|but|so|and)\s+)?((ik|i)\s+(wil|zou|would|want to)\s+(graag\s+)?"
                       r"(weten|vragen|know|ask)\s+|ik vraag me af\s+|i wonder\s+)?", re.IGNORECASE)
 # A story told in calm: the asker preparing for what may come ('ik wil ons college voorbereiden op agressie', 'voor als
 # het ooit nodig is') or saying that all is well ('onze coalitie is stabiel', 'het gaat goed').
-_CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooit|eens)|mocht het (ooit|eens)|voor het geval"
-                   r"|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel|gaat (het )?(goed|prima|uitstekend)"
-                   r"(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand|niets aan de hand|wil het goed doen|be prepared"
-                   r"|just in case|all is well)\b")
+_CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooit|eens)|mocht het (ooit|eens)"
+                   r"|voor het geval|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel"
+                   r"|gaat (het )?(goed|prima|uitstekend)(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand"
+                   r"|niets aan de hand|wil het goed doen|be prepared|just in case|all is well)\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -127,6 +128,12 @@ def instructs(text: str) -> bool:
     that does is declined; a passage sentence that does is never shown to a language model."""
     normal = normalise(text)
     return any(p.search(normal) for p in _injection_patterns())
+
+
+def _story_then_question(text: str, ends: re.Pattern = _STORY) -> tuple[str, str]:
+    """The sentences told before the last one, and the last one: what is asked."""
+    *story, last = [s for s in ends.split(text.strip()) if s] or [""]
+    return " ".join(story), last
 
 
 def _told(text: str) -> bool:
@@ -234,10 +241,8 @@ class Router:
     def _told_of_others(self, text: str) -> bool:
         """Whether sentences naming others and not the asker come first ('Vorige week werd een collega uit de
         buurgemeente lastiggevallen.'), then one question of how things are that tells nothing of the asker."""
-        *story, last = [s for s in _SENTENCES.split(text.strip()) if s]
-        if not story or not _OTHERS.search(" ".join(story)):
-            return False
-        if any(self._first_person.search(_AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", s))) for s in story):
+        story, last = _story_then_question(text, _SENTENCES)
+        if not _OTHERS.search(story) or self._first_person.search(_AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", story))):
             return False
         asked = _LEAD_IN.sub("", last)
         return bool(self._informational.search(asked)) and self._rule_shaped(asked)
@@ -245,14 +250,14 @@ class Router:
     def _told_in_calm(self, text: str) -> bool:
         """Whether a story told in calm ('Onze coalitie is stabiel, maar ik wil weten wat er in een crisis gebeurt.')
         comes first, with no plea, then one question of how things are."""
-        *story, last = [s for s in _STORY.split(text.strip()) if s]
-        return (bool(story) and bool(_CALM.search(" ".join(story))) and not _PLEA.search(text)
+        story, last = _story_then_question(text)
+        return (bool(_CALM.search(story)) and not _PLEA.search(text)
                 and bool(self._informational.search(last)) and not _TIED.search(last))
 
     def asked(self, question: str) -> str | None:
         """The question put after a story ('Vorige week werd een collega bedreigd. Wat doet het ondersteuningsteam?'
         gives 'Wat doet het ondersteuningsteam?'), or None when no story is told before it."""
-        *story, last = [s for s in _STORY.split(question.strip()) if s]
+        story, last = _story_then_question(question)
         asked = _LEAD_IN.sub("", last, count=1) if story else ""
         return asked if asked and (asked.endswith("?") or self._informational.search(normalise(asked))) else None
 
