@@ -102,6 +102,13 @@ _CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooi
                    r"|voor het geval|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel"
                    r"|gaat (het )?(goed|prima|uitstekend)(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand"
                    r"|niets aan de hand|wil het goed doen|be prepared|just in case|all is well)\b")
+# A question or a report passed on from someone else ('mijn zoon vroeg of ...', 'een inwoner vertelde me dat hij ...',
+# 'ik hoor collega's praten over ...'): the asker relays it; the matter is not theirs by the words alone.
+# (What is said of the asker is not relayed but told: 'een raadslid zegt dat ik belangen verstrengel'.)
+_RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)( me| mij)? (of|wat|hoe|waar|wanneer|wie"
+                      r"|waarom)\b"
+                      r"|(?<!\bik )\b(vertelt|vertelde|vertelden|zegt|zei|zeiden)( me| mij)? (dat|of)\b(?! (ik|mij|me)\b)"
+                      r"|\b(hoor|hoorde|hoorden)( \S+){1,2} (praten|zeggen|vertellen) over\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -205,8 +212,10 @@ class Router:
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
         # a person's matter; strong evidence (patterns, keywords above) still does.
         calm = self._told_in_calm(text)
+        # Relayed from someone else, likewise, except for distress: a worried partner's words are a person's matter.
+        relayed = bool(_RELAYED.search(text)) and not _PLEA.search(text)
         for _, when_personal, _, decision in candidates if personal and not calm else []:
-            if any(p.search(text) for p in when_personal):
+            if any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress"):
                 return decision
         if any(p.search(text) for p in self._always_out):
             return Decision(Route.decline, "out_of_scope", firm=True)
@@ -228,7 +237,8 @@ class Router:
             # plea stays a person's matter.
             after_leaving = (label == "crisis" and bool(self._rule_question.search(text) and _LEFT.search(text))
                              and not _PLEA.search(text))
-            if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving:
+            weak = relayed and label != "distress"
+            if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.

@@ -511,3 +511,21 @@ def test_the_question_put_after_a_story_is_found(question, asked):
 def test_a_story_told_in_calm_then_a_question_of_how_things_are_is_answered(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a question or a report passed on from someone else: answered
+    ("mijn dochter vroeg of ik een verklaring omtrent het gedrag nodig had om wethouder te worden. hoe zit dat?", None),
+    ("een buurtbewoner vertelde me dat hij over de integriteit van een raadslid wil klagen. bij wie kan hij terecht?",
+     None),
+    ("ik hoorde collega's praten over een landelijk agressieprotocol, welk gemeenteblad is dat?", None),
+    # what is said of the asker, strong evidence, or a worried partner: still a person's matter
+    ("een raadslid zegt dat ik belangen verstrengel met mijn nevenfunctie. klopt dat?", "integrity"),
+    ("mijn vrouw vraagt of ik niet beter kan stoppen nu ik elke dag bedreigd word", "threat"),
+    ("de fractie vraagt of ik wil aftreden na het debat van gisteren. wat nu?", "crisis"),
+    ("mijn man zegt dat ik er slecht uitzie en niet meer slaap. hoe zit dat met coaching?", "distress"),
+])
+def test_a_question_relayed_from_someone_else_is_not_the_askers_matter_by_its_words_alone(similar_router, question,
+                                                                                         reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
