@@ -182,11 +182,13 @@ def test_the_document_a_question_points_at_counts_more(corpus_index, monkeypatch
     # tasks outrank it unless the presentation, named, counts more
     question = "Welke vier kerntaken heeft de vereniging volgens de presentatie?"
 
-    def title_slide_found() -> bool:
-        found = retrieve(corpus_index, question, corpus_index.settings).passages[:5]
-        return any(p.chunk.doc.doc_id == "presentatie-vng-utrecht-2024" and "ondersteuning" in p.chunk.text
-                   for p in found)
+    # (Its place, not whether it is among the first five without the boost: that varies with the int8 model,
+    # quantised anew at each first ingest; on one machine it stood third without the boost, second with it.)
+    def title_slide_place() -> int:
+        found = retrieve(corpus_index, question, corpus_index.settings, k=20).passages
+        return next((i for i, p in enumerate(found) if p.chunk.doc.doc_id == "presentatie-vng-utrecht-2024"
+                     and "ondersteuning" in p.chunk.text), len(found))
 
-    assert title_slide_found()
+    boosted = title_slide_place()
     monkeypatch.setattr("assistant.retrieval.NAMED_BOOST", 1.0)
-    assert not title_slide_found()
+    assert boosted < 5 and boosted < title_slide_place()
