@@ -160,6 +160,7 @@ class Router:
         self._situational = re.compile(rules["situational"], re.IGNORECASE)
         self._rule_question = re.compile(rules["rule_question"], re.IGNORECASE)
         self._informational = re.compile(rules["informational"], re.IGNORECASE)
+        self._document_named = re.compile(rules["document_named"], re.IGNORECASE)
         self._escalate = [
             (compile_(spec.get("patterns")), compile_(spec.get("personal")), spec.get("keywords", []),
              Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent")), spec.get("topic", "")))
@@ -211,7 +212,8 @@ class Router:
                 return decision
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
         # a person's matter; strong evidence (patterns, keywords above) still does.
-        calm = self._told_in_calm(text)
+        # So is a question of what a document says, asked with no word of the moment and no plea.
+        calm = self._told_in_calm(text) or self._asks_documents(text)
         # Relayed from someone else, likewise, except for distress: a worried partner's words are a person's matter.
         relayed = bool(_RELAYED.search(text)) and not _PLEA.search(text)
         for _, when_personal, _, decision in candidates if personal and not calm else []:
@@ -263,6 +265,14 @@ class Router:
         story, last = _story_then_question(text)
         return (bool(_CALM.search(story)) and not _PLEA.search(text)
                 and bool(self._informational.search(last)) and not _TIED.search(last))
+
+    def _asks_documents(self, text: str) -> bool:
+        """Whether the question asks what a document says ('staat er in dat waardenrapport iets over ...?', 'wat
+        moet ik volgens de hulpkaart in de gaten houden?'), with no word of the moment, no plea, and no story of the
+        asker told before it ('ik kan het niet meer aan. wat zegt het beleidsplan?' stays a person's matter)."""
+        story, _ = _story_then_question(text, _SENTENCES)
+        return (bool(self._document_named.search(text)) and not self._situational.search(text)
+                and not _PLEA.search(text) and not self._first_person.search(_OWN_PLACE.sub(" ", story)))
 
     def asked(self, question: str) -> str | None:
         """The question put after a story ('Vorige week werd een collega bedreigd. Wat doet het ondersteuningsteam?'

@@ -157,7 +157,9 @@ class Service:
                   passages: list[Passage]) -> Plan:
         contact = self.contact()
         head = []
-        if decision.urgent:
+        # Every threat leads with 112 ('Bent u nu in direct gevaar? Bel 112.'): danger now is not always worded so
+        # that the router knows it (urgent), and the line asks rather than tells.
+        if decision.urgent or decision.reason == "threat":
             head.append(self.templates.render("safety_112"))
         head.append(self.templates.render("not_found" if decision.reason == "not_found" else f"escalate_{decision.reason}"))
         intro = self.templates.render("not_sure_intro" if decision.reason == "not_found" else "answer_intro")

@@ -307,6 +307,13 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     # fire as a weapon: torches, petrol (session 32)
     "er lopen twee jongens met een jerrycan benzine rond mijn huis",
     "a group of men with torches is gathering at the town hall",
+    # shouting in the garden, hitting the windows, setting fire to the car, forcing a way in, on the way (session 36)
+    "er staan boze mannen in mijn tuin en ze roepen dat ik naar buiten moet komen",
+    "ik zit in mijn auto en een groep mensen slaat op de ramen",
+    "ze hebben net mijn auto in brand gestoken, mijn gezin is binnen",
+    "er zijn mensen in mijn huis binnengedrongen",
+    "ze gooien eieren en stenen tegen mijn raam",
+    "iemand belt me steeds en zegt dat hij onderweg is naar mijn huis",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
@@ -326,6 +333,18 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
+
+
+@pytest.mark.parametrize("question", [
+    "Ze schelden me uit op twitter, moet ik aangifte doen?",
+    "ik krijg al weken dreigbrieven thuis, wat moet ik doen?",
+    "iemand heeft een kogel op mijn deurmat gelegd",
+])
+def test_every_threat_leads_with_112_even_when_the_danger_is_not_known_to_be_now(service, question):
+    # danger now is not always worded so that the router knows it: a threat's first line asks about it
+    answer = service.ask(question)
+    assert answer.route is Route.escalate and answer.reason == "threat", (answer.route, answer.reason)
+    assert answer.answer.splitlines()[0] == service.templates.render("safety_112").strip(), answer.answer
 
 
 def test_just_outside_is_a_place_not_a_moment(service):

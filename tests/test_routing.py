@@ -529,3 +529,36 @@ def test_a_question_relayed_from_someone_else_is_not_the_askers_matter_by_its_wo
                                                                                          reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # what a document says, asked with no story of the asker, no word of the moment and no plea: answered
+    ("onze gemeentesecretaris en ik praten langs elkaar heen. noemt die webpagina over effectief bestuur daar "
+     "begeleiding voor?", None),
+    ("waar maken nederlanders zich in 2023 vooral zorgen over, volgens die vakmanschapspublicatie? ik wil het "
+     "gebruiken in een speech", None),
+    # a story of the asker's own matter before it, or a word of the moment: still a person's matter
+    ("ik kan het allemaal niet meer aan. staat er in jullie beleidsplan iets over hulp voor wethouders?", "distress"),
+    ("het gaat slecht met me sinds de raadsvergadering, wat zegt het beleidsplan over steun?", "distress"),
+    ("mijn partij wil me kwijt na het debat. wat zegt de hulpkaart over aftreden?", "crisis"),
+    ("Onze coalitie staat op knappen na de begrotingsruzie van gisteren. Wat staat er op de hulpkaart collegecrisis?",
+     "crisis"),
+    ("ik word bedreigd door een buurtbewoner, wat staat daarover in jullie regelsamenvatting?", "threat"),
+])
+def test_a_question_of_what_a_document_says_is_answered_unless_the_askers_matter_is_told(similar_router, question,
+                                                                                        reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("sinds ik wethouder ben drink ik te veel en mijn huwelijk gaat eraan onderdoor", "distress"),
+    ("de coalitiepartijen willen mij inruilen voor een andere wethouder, wat kan ik doen", "crisis"),
+    ("de coalitiepartners hebben vanmiddag de samenwerking opgezegd, ik weet niet of ik morgen nog wethouder ben",
+     "crisis"),
+    ("De rekenkamer suggereert dat ik subsidie heb gegeven aan mijn eigen sportclub, help", "integrity"),
+])
+def test_a_persons_matter_is_escalated_by_its_words_not_by_resemblance_alone(question, reason):
+    # no similarity step: the rules alone must find these, whatever the examples resemble
+    decision = Router().classify(question)
+    assert decision is not None and (decision.route, decision.reason) == (Route.escalate, reason), decision
