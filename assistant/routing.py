@@ -270,8 +270,10 @@ class Router:
         """Whether the question asks what a document says ('staat er in dat waardenrapport iets over ...?', 'wat
         moet ik volgens de hulpkaart in de gaten houden?'), with no word of the moment, no plea, and no story of the
         asker told before it ('ik kan het niet meer aan. wat zegt het beleidsplan?' stays a person's matter)."""
-        story, _ = _story_then_question(text, _SENTENCES)
-        return (bool(self._document_named.search(text)) and not self._situational.search(text)
+        story, last = _story_then_question(text, _SENTENCES)
+        # asked, not told: 'ik overweeg af te treden na het rapport van de rekenkamer' names a report, asks nothing
+        asks = last.rstrip().endswith("?") or bool(self._informational.search(last))
+        return (asks and bool(self._document_named.search(text)) and not self._situational.search(text)
                 and not _PLEA.search(text) and not self._first_person.search(_OWN_PLACE.sub(" ", story)))
 
     def asked(self, question: str) -> str | None:

@@ -544,6 +544,8 @@ def test_a_question_relayed_from_someone_else_is_not_the_askers_matter_by_its_wo
     ("Onze coalitie staat op knappen na de begrotingsruzie van gisteren. Wat staat er op de hulpkaart collegecrisis?",
      "crisis"),
     ("ik word bedreigd door een buurtbewoner, wat staat daarover in jullie regelsamenvatting?", "threat"),
+    # a report named in what is told, nothing asked: the asker's own resignation weighed
+    ("Ik overweeg af te treden na het rapport van de rekenkamer", "crisis"),
 ])
 def test_a_question_of_what_a_document_says_is_answered_unless_the_askers_matter_is_told(similar_router, question,
                                                                                         reason):
