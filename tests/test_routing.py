@@ -559,8 +559,19 @@ def test_a_question_of_what_a_document_says_is_answered_unless_the_askers_matter
     ("de coalitiepartners hebben vanmiddag de samenwerking opgezegd, ik weet niet of ik morgen nog wethouder ben",
      "crisis"),
     ("De rekenkamer suggereert dat ik subsidie heb gegeven aan mijn eigen sportclub, help", "integrity"),
+    ("ik vond kogelhulzen in mijn tuin", "threat"),
+    ("someone left a bullet in my mailbox", "threat"),
 ])
 def test_a_persons_matter_is_escalated_by_its_words_not_by_resemblance_alone(question, reason):
     # no similarity step: the rules alone must find these, whatever the examples resemble
     decision = Router().classify(question)
     assert decision is not None and (decision.route, decision.reason) == (Route.escalate, reason), decision
+
+
+@pytest.mark.parametrize("question", [
+    "ik wil de bullets van de hulpkaart in mijn presentatie",
+    "can you give me the bullet points of the policy plan?",
+])
+def test_bullet_points_are_no_bullets(question):
+    decision = Router().classify(question)
+    assert decision is None or decision.reason != "threat", decision
