@@ -90,8 +90,9 @@ class ChatUI:
             c = answer.contact
             block = self.service.templates.render("contact", name=c.name, phone=c.phone, email=c.email)
             body = body.replace(block, "").strip()
+            # Danger now, and every threat (whose answer leads with 112 too): a tel:112 link above the contact.
             urgent = (f'<strong class="wijzer-112">{html.escape(t["urgent_call"])} <a href="tel:112">112</a></strong><br>'
-                      if answer.urgent else "")
+                      if answer.urgent or answer.reason == "threat" else "")
             parts.append(
                 f'<div class="wijzer-escalate" role="note">{urgent}<strong>{html.escape(t["escalate_heading"])}: '
                 f'{html.escape(c.name)}</strong><br>{html.escape(t["call"])} '

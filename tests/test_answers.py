@@ -341,10 +341,22 @@ def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     "iemand heeft een kogel op mijn deurmat gelegd",
 ])
 def test_every_threat_leads_with_112_even_when_the_danger_is_not_known_to_be_now(service, question):
-    # danger now is not always worded so that the router knows it: a threat's first line asks about it
+    # danger now is not always worded so that the router knows it: a threat's first line asks about it, and the chat
+    # page's contact panel has the tel:112 link
+    from assistant.ui import ChatUI
+
     answer = service.ask(question)
     assert answer.route is Route.escalate and answer.reason == "threat", (answer.route, answer.reason)
     assert answer.answer.splitlines()[0] == service.templates.render("safety_112").strip(), answer.answer
+    assert 'href="tel:112"' in ChatUI(service.settings, lambda: service, lambda: None).render(answer)
+
+
+def test_an_answer_that_is_no_threat_has_no_112_link(service):
+    from assistant.ui import ChatUI
+
+    answer = service.ask("Ik word beschuldigd van belangenverstrengeling, wat moet ik doen?")
+    assert answer.reason == "integrity" and not answer.urgent
+    assert 'href="tel:112"' not in ChatUI(service.settings, lambda: service, lambda: None).render(answer)
 
 
 def test_just_outside_is_a_place_not_a_moment(service):
