@@ -561,6 +561,11 @@ def test_a_question_of_what_a_document_says_is_answered_unless_the_askers_matter
     ("De rekenkamer suggereert dat ik subsidie heb gegeven aan mijn eigen sportclub, help", "integrity"),
     ("ik vond kogelhulzen in mijn tuin", "threat"),
     ("someone left a bullet in my mailbox", "threat"),
+    # a charge put to the asker in English, as 'beweert dat ik' in Dutch
+    ("a blogger alleges that I gave a permit to my old business partner, what now", "integrity"),
+    ("the local paper claims I lied to the council about where I live", "integrity"),
+    ("the opposition insinuates I leaked the budget to the press", "integrity"),
+    ("they accuse me of lying to the council about the costs of the new pool", "integrity"),
 ])
 def test_a_persons_matter_is_escalated_by_its_words_not_by_resemblance_alone(question, reason):
     # no similarity step: the rules alone must find these, whatever the examples resemble
@@ -575,3 +580,13 @@ def test_a_persons_matter_is_escalated_by_its_words_not_by_resemblance_alone(que
 def test_bullet_points_are_no_bullets(question):
     decision = Router().classify(question)
     assert decision is None or decision.reason != "threat", decision
+
+
+@pytest.mark.parametrize("question", [
+    "can I claim leave if I am sick for a long time?",
+    "I claimed travel costs that I made for the region, is that allowed?",
+    "my doctor suggests I take some time off, can I get sick leave as an alderman?",
+])
+def test_the_asker_claiming_or_being_advised_is_no_charge_put_to_them(question):
+    decision = Router().classify(question)
+    assert decision is None or decision.reason != "integrity", decision
