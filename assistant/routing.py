@@ -207,7 +207,13 @@ class Router:
         # earlier one: "ik slaap nauwelijks sinds de crisis" is distress before it is a college crisis.
         candidates = [entry for entry in self._escalate
                       if entry[3].urgent or not (general or (rules_only and entry[3].reason != "distress"))]
+        # Having left told, then a question about the rules after it ('de coalitie is vorig jaar geklapt en ik ben
+        # weggestuurd; tot wanneer loopt mijn uitkering?'): the rules answer it, whether the crisis words are strong
+        # evidence or resemblance (see after_leaving below). A plea keeps it a person's matter.
+        left_then_rules = bool(self._rule_question.search(text) and _LEFT.search(text)) and not _PLEA.search(text)
         for always, _, keywords, decision in candidates:
+            if decision.reason == "crisis" and left_then_rules:
+                continue
             if any(p.search(text) for p in always) or _fuzzy_hit(words, keywords):
                 return decision
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
@@ -237,8 +243,7 @@ class Router:
             # de coalitie stapte. Heb ik recht op een uitkering?'): the rules answer it, as they do for the crisis
             # words (see rule_question in routing.yaml). A crisis still at hand ('de raad wil mij wegsturen') or a
             # plea stays a person's matter.
-            after_leaving = (label == "crisis" and bool(self._rule_question.search(text) and _LEFT.search(text))
-                             and not _PLEA.search(text))
+            after_leaving = label == "crisis" and left_then_rules
             weak = relayed and label != "distress"
             if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))

@@ -590,3 +590,26 @@ def test_bullet_points_are_no_bullets(question):
 def test_the_asker_claiming_or_being_advised_is_no_charge_put_to_them(question):
     decision = Router().classify(question)
     assert decision is None or decision.reason != "integrity", decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # having left told, then a question about the rules after it: the rules answer, even with strong crisis words
+    ("de coalitie is vorig jaar geklapt en ik ben toen weggestuurd. tot wanneer loopt mijn ontslaguitkering?", None),
+    ("Ons college is in maart gevallen en ik ben opgestapt. Hoe hoog is mijn wachtgeld?", None),
+    # a plea keeps it a person's matter, and a crisis still at hand is one
+    ("de coalitie is geklapt en ik ben weggestuurd, wat moet ik nu doen? krijg ik een uitkering?", "crisis"),
+    ("de coalitie valt vanavond, krijg ik wachtgeld als ik opstap?", "crisis"),
+])
+def test_a_crisis_left_behind_then_a_question_of_the_rules_is_answered(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("mijn broer kreeg de opdracht voor het nieuwe zwembad van mijn afdeling", "integrity"),
+    ("mijn partner en ik krijgen een pleegkind. in mijn vorige baan kreeg je dan verlof, hoe zit dat voor een wethouder?",
+     None),
+])
+def test_a_relative_and_a_contract_count_only_in_one_sentence(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
