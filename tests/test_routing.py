@@ -613,3 +613,15 @@ def test_a_crisis_left_behind_then_a_question_of_the_rules_is_answered(question,
 def test_a_relative_and_a_contract_count_only_in_one_sentence(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("wat voor weer wordt het morgen bij de opening van de nieuwe brug?", "out_of_scope"),
+    ("hoe zet ik een tabel in Excel om naar een draaitabel?", "out_of_scope"),
+    # 'weer' as 'again', and a spreadsheet handed to the raad, stay in the domain
+    ("wil ik na deze periode weer wethouder worden, hoe zit het dan met mijn wachtgeld?", None),
+    ("mag ik de begroting in excel aanleveren aan de raad?", None),
+])
+def test_a_forecast_or_office_software_is_out_of_scope_but_not_the_domain(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
