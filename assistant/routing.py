@@ -101,7 +101,8 @@ _LEAD_IN = re.compile(r"^((maar|dus|en|daarom|but|so|and)\s+)?((ik|i)\s+(wil|zou
 _CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooit|eens)|mocht het (ooit|eens)"
                    r"|voor het geval|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel"
                    r"|gaat (het )?(goed|prima|uitstekend)(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand"
-                   r"|niets aan de hand|wil het goed doen|be prepared|just in case|all is well)\b")
+                   r"|niets aan de hand|wil het goed doen|be prepared|just in case|all is well"
+                   r"|(hebben|heb) het (\w+ ){0,3}(goed|fijn|prima|naar (ons|mijn) zin)|alvast)\b")
 # A question or a report passed on from someone else ('mijn zoon vroeg of ...', 'een inwoner vertelde me dat hij ...',
 # 'ik hoor collega's praten over ...'): the asker relays it; the matter is not theirs by the words alone.
 # (What is said of the asker is not relayed but told: 'een raadslid zegt dat ik belangen verstrengel'.)
@@ -109,6 +110,14 @@ _RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)
                       r"|waarom)\b"
                       r"|(?<!\bik )\b(vertelt|vertelde|vertelden|zegt|zei|zeiden)( me| mij)? (dat|of)\b(?! (ik|mij|me)\b)"
                       r"|\b(hoor|hoorde|hoorden)( \S+){1,2} (praten|zeggen|vertellen) over\b")
+# Something said to happen to the asker ('krijg ik veel intimidatie', 'ze schelden mij uit', 'ik word ...'): whatever
+# the asker's office or work, the matter is theirs.
+_AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|received)\b|\b(krijg|kreeg|ontvang|ontving) ik\b"
+                       r"|\b(ik|i) (word|werd|am being|was)\b(?! (\w+ )?(geinterviewd|interviewed|gevraagd|asked))"
+                       r"|\b(word|werd) ik\b(?! (\w+ )?(geinterviewd|gevraagd))"
+                       r"|\b(over|tegen|naar|on|against|about|at) (mij|me|ons|us)\b|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
+                       r"|\b(voel|voelde) (ik )?(me|mij)\b|\b(ik|i|we) (voel|voelde|feel|felt)\b"
+                       r"|\b(ben|am|i.m)( \w+){0,2} (bang|angstig|ongerust|geschrokken|scared|afraid|worried)\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -161,6 +170,7 @@ class Router:
         self._rule_question = re.compile(rules["rule_question"], re.IGNORECASE)
         self._informational = re.compile(rules["informational"], re.IGNORECASE)
         self._document_named = re.compile(rules["document_named"], re.IGNORECASE)
+        self._in_role = re.compile(rules["in_role"], re.IGNORECASE)
         self._escalate = [
             (compile_(spec.get("patterns")), compile_(spec.get("personal")), spec.get("keywords", []),
              Decision(Route.escalate, spec.get("reason", name), bool(spec.get("urgent")), spec.get("topic", "")))
@@ -211,15 +221,18 @@ class Router:
         # weggestuurd; tot wanneer loopt mijn uitkering?'): the rules answer it, whether the crisis words are strong
         # evidence or resemblance (see after_leaving below). A plea keeps it a person's matter.
         left_then_rules = bool(self._rule_question.search(text) and _LEFT.search(text)) and not _PLEA.search(text)
+        # Speaking from the office or the work ('ik heb intimidatie in mijn portefeuille'): a keyword names its subject.
+        in_role = self._acting_in_role(text)
         for always, _, keywords, decision in candidates:
             if decision.reason == "crisis" and left_then_rules:
                 continue
-            if any(p.search(text) for p in always) or _fuzzy_hit(words, keywords):
+            if any(p.search(text) for p in always) or (_fuzzy_hit(words, keywords) and not in_role):
                 return decision
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
-        # a person's matter; strong evidence (patterns, keywords above) still does.
-        # So is a question of what a document says, asked with no word of the moment and no plea.
-        calm = self._told_in_calm(text) or self._asks_documents(text)
+        # a person's matter; strong evidence (patterns above) still does.
+        # So is a question of what a document says, asked with no word of the moment and no plea, and one asked from
+        # the office or the work.
+        calm = self._told_in_calm(text) or self._asks_documents(text) or in_role
         # Relayed from someone else, likewise, except for distress: a worried partner's words are a person's matter.
         relayed = bool(_RELAYED.search(text)) and not _PLEA.search(text)
         for _, when_personal, _, decision in candidates if personal and not calm else []:
@@ -270,6 +283,11 @@ class Router:
         story, last = _story_then_question(text)
         return (bool(_CALM.search(story)) and not _PLEA.search(text)
                 and bool(self._informational.search(last)) and not _TIED.search(last))
+
+    def _acting_in_role(self, text: str) -> bool:
+        """Whether the asker speaks from their office or their work ('als voorzitter van de auditcommissie', 'voor een
+        folder', 'ik geef een training over bedreigingen'), with no plea."""
+        return bool(self._in_role.search(text)) and not _PLEA.search(text) and not _AT_ASKER.search(text)
 
     def _asks_documents(self, text: str) -> bool:
         """Whether the question asks what a document says ('staat er in dat waardenrapport iets over ...?', 'wat

@@ -625,3 +625,39 @@ def test_a_relative_and_a_contract_count_only_in_one_sentence(question, reason):
 def test_a_forecast_or_office_software_is_out_of_scope_but_not_the_domain(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # the asker speaking from their office or work: the sensitive word names its subject
+    ("ik heb integriteit in mijn portefeuille, wie stelt bij ons de gedragscode voor het college vast?", None),
+    ("als voorzitter van de auditcommissie wil ik weten wie bij ons een melding over een wethouder ontvangt", None),
+    ("wij herschrijven ons agressieprotocol, welk voorbeeld noemen jullie?", None),
+    ("voor een folder over intimidatie: is het ondersteuningsteam dag en nacht bereikbaar?", None),
+    ("I'm giving a talk on intimidation of aldermen, when did the Netwerk Weerbaar Bestuur start?", None),
+    # a word that names the matter itself ('integriteitsmelding', 'threats') is strong evidence still
+    ("als voorzitter van de auditcommissie wil ik weten hoe een integriteitsmelding verloopt", "integrity"),
+    # ... but what happens to the asker stays a person's matter, whatever the office
+    ("als wethouder veiligheid krijg ik veel intimidatie van supporters, is dat normaal?", "threat"),
+    ("ik heb veiligheid in mijn portefeuille en word sinds vorige week bedreigd", "threat"),
+    ("ik geef een training over integriteit en nu beschuldigt de oppositie mij van belangenverstrengeling", "integrity"),
+    ("ik schrijf een speech over het ambt maar ik kan het allemaal niet meer aan", "distress"),
+    ("ik heb veiligheid in mijn portefeuille en sinds de azc-discussie voel ik me onveilig. welk protocol is er?",
+     "threat"),
+])
+def test_a_question_asked_from_the_office_is_not_a_persons_matter_by_its_words(similar_router, question, reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("een medewerker heeft gemeld dat ik een subsidie aan mijn buurman heb doorgeschoven. ik ben bang", "integrity"),
+    ("I keep crying after council meetings and I'm exhausted. who can I talk to?", "distress"),
+    ("ik voel me eenzaam in het college", "distress"),
+    # the office called a lonely one, and a calm college, are no person's matter
+    ("is het wethouderschap echt een eenzaam ambt volgens het beleidsplan?", None),
+    ("we hebben het in het college prima, maar ik wil de do's van de hulpkaart collegecrisis alvast lezen. welke zijn dat?",
+     None),
+])
+def test_a_report_about_the_asker_english_distress_and_a_lonely_office(similar_router, question, reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
