@@ -124,8 +124,14 @@ def _base_form(word: str) -> str:
     return word
 
 
+# Ordinals, which the stemmer makes cardinals ('zesde' -> 'zes', 'vierde' -> 'vier', 'derde' -> 'der'): 'mag er een
+# zesde wethouder bij?' does not ask about 'tussen zes en vier weken'. They are kept as they are.
+_ORDINALS = frozenset(("derde vierde vijfde zesde zevende achtste negende tiende elfde twaalfde dertiende veertiende "
+                       "vijftiende zestiende zeventiende achttiende negentiende twintigste").split())
+
+
 class Tokenizer:
-    """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer."""
+    """Lower-cased word tokens without stop words, stemmed with the Snowball Dutch stemmer (not ordinals)."""
 
     def __init__(self) -> None:
         self._stemmer = Stemmer.Stemmer("dutch")
@@ -135,7 +141,8 @@ class Tokenizer:
         return self.stem(self.words(text))
 
     def stem(self, words: list[str]) -> list[str]:
-        return self._stemmer.stemWords([_base_form(w) for w in words])
+        stems = self._stemmer.stemWords([_base_form(w) for w in words])
+        return [w if w in _ORDINALS else s for w, s in zip(words, stems)]
 
     def words(self, text: str) -> list[str]:
         """The lower-cased words that count, before stemming."""
@@ -215,6 +222,8 @@ class BM25Index:
         stem = self._tokenize.stem([word])[0]
         if stem in self._df:
             return stem
+        if word in _ORDINALS:  # not the cardinal without its ending ('zesde' is not 'zes')
+            return None
         return next((word[: -len(end)] for end in _ENDINGS if word.endswith(end) and word[: -len(end)] in self._df), None)
 
     def _scan_in_compound(self, term: str) -> bool:

@@ -309,3 +309,12 @@ def test_a_verb_a_clause_splits_from_its_particle_is_indexed_whole_where_the_tex
     assert {i for i, score in lexicon.search("Wat als ze aftreden?", 4) if score > 0} >= {0, 1}
     # 'voor' here is a preposition inside its clause, not a particle that ends it
     assert "voorwaar" in lexicon.tokenize(texts[3]) and "voorwaar" not in lexicon.tokenize(texts[2])
+
+
+def test_an_ordinal_is_not_its_cardinal():
+    """'zesde' (sixth) is not 'zes' (six): the stemmer would make it one, in the texts and in a question."""
+    assert Tokenizer()("de zesde wethouder, de derde termijn") == ["zesde", "wethouder", "derde", "termijn"]
+    lexicon = BM25Index(["Het verlof gaat in tussen zes en vier weken voor de bevalling.",
+                         "De raad kan een extra wethouder benoemen."], Tokenizer())
+    assert "zes" not in lexicon.term_weights("mag er een zesde wethouder bij?")
+    assert lexicon.term_weights("zes weken").keys() >= {"zes"}
