@@ -118,6 +118,12 @@ _AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|r
                        r"|\b(over|tegen|naar|on|against|about|at) (mij|me|ons|us)\b|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
                        r"|\b(voel|voelde) (ik )?(me|mij)\b|\b(ik|i|we) (voel|voelde|feel|felt)\b"
                        r"|\b(ben|am|i.m)( \w+){0,2} (bang|angstig|ongerust|geschrokken|scared|afraid|worried)\b")
+# A question that points back at what was told before it ('wat zegt die hulpkaart daarover?', 'heeft de
+# argumentenfabriek daar een tip voor?', 'what does the card say about that?').
+# ('wat staat daarin?' points at a document named, not at the story.)
+_POINTS_BACK = re.compile(r"\b(daar|hier|er)(aan|van|over|mee|voor|bij|tegen|toe|om)\b"
+                          r"|\bdaar\b.{0,30}\b(aan|van|over|mee|voor)\b"
+                          r"|\b(about|on|for|with) (it|that|this)\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -301,9 +307,12 @@ class Router:
 
     def asked(self, question: str) -> str | None:
         """The question put after a story ('Vorige week werd een collega bedreigd. Wat doet het ondersteuningsteam?'
-        gives 'Wat doet het ondersteuningsteam?'), or None when no story is told before it."""
+        gives 'Wat doet het ondersteuningsteam?'), or None when no story is told before it, or when the question
+        points back at the story ('wat zegt die hulpkaart daarover?'): then the story is what it asks about."""
         story, last = _story_then_question(question)
         asked = _LEAD_IN.sub("", last, count=1) if story else ""
+        if _POINTS_BACK.search(normalise(asked)):
+            return None
         return asked if asked and (asked.endswith("?") or self._informational.search(normalise(asked))) else None
 
     def _rule_shaped(self, text: str) -> bool:

@@ -489,6 +489,12 @@ def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
     ("die blog over meedoen van inwoners: met welke middelen willen colleges dat regelen?", None),  # no story told
     ("Hoe lang is het zwangerschapsverlof?", None),
     ("Ik ben zwanger. Help.", None),  # no question after the story
+    # a question that points back at the story asks about the story
+    ("Bij ons lekt alles uit het collegeoverleg. Wat zegt de hulpkaart daarover?", None),
+    ("Ik raak snel geirriteerd in debatten. Heeft de argumentenfabriek daar een tip voor?", None),
+    ("We keep leaking from college meetings. What does the card say about that?", None),
+    # 'daarin' points at the document named in it
+    ("Ik wil een protocol. Welk document noemen jullie en wat staat daarin?", "Welk document noemen jullie en wat staat daarin?"),
 ])
 def test_the_question_put_after_a_story_is_found(question, asked):
     assert Router().asked(question) == asked
