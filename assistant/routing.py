@@ -109,7 +109,10 @@ _CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooi
 _RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)( me| mij)? (of|wat|hoe|waar|wanneer|wie"
                       r"|waarom)\b"
                       r"|(?<!\bik )\b(vertelt|vertelde|vertelden|zegt|zei|zeiden)( me| mij)? (dat|of)\b(?! (ik|mij|me)\b)"
-                      r"|\b(hoor|hoorde|hoorden)( \S+){1,2} (praten|zeggen|vertellen) over\b")
+                      r"|\b(hoor|hoorde|hoorden)( \S+){1,2} (praten|zeggen|vertellen) over\b"
+                      # read or seen in the news ('ik lees in de krant dat collega's elders ...'), not about the asker
+                      r"|\b(lees|las|lazen|zie|zag|zagen)\b.{0,30}\b(krant\w*|nieuws|artikel|media|online|internet"
+                      r"|twitter|linkedin)\b.{0,15}\bdat\b(?! (ik|mij|me|wij|we)\b)")
 # Something said to happen to the asker ('krijg ik veel intimidatie', 'ze schelden mij uit', 'ik word ...'): whatever
 # the asker's office or work, the matter is theirs.
 _AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|received)\b|\b(krijg|kreeg|ontvang|ontving) ik\b"
@@ -123,7 +126,10 @@ _AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|r
 # ('wat staat daarin?' points at a document named, not at the story.)
 _POINTS_BACK = re.compile(r"\b(daar|hier|er)(aan|van|over|mee|voor|bij|tegen|toe|om)\b"
                           r"|\bdaar\b.{0,30}\b(aan|van|over|mee|voor)\b"
-                          r"|\b(about|on|for|with) (it|that|this)\b")
+                          r"|\b(about|on|for|with) (it|that|this)\b"
+                          # 'dat' for what was told ('hoe regel ik dat?', 'klopt dat?', 'mag dat?')
+                          r"|\b(hoe (regel|doe|zit|werkt|gaat) (ik |je |het )?dat|(kan|mag|klopt|geldt|werkt) dat"
+                          r"|is dat (zo|waar|normaal|toegestaan)|is that (true|right|so|allowed)|can i do that)\b")
 # Where a told sentence ends, in lower-cased text.
 _SENTENCES = re.compile(r"(?<=[.!?:;])\s+")
 
@@ -260,9 +266,10 @@ class Router:
             visiting = bool(_CONTACT_ASKED.search(text) and _ASSOCIATION_NAMED.search(text))
             # Having left told, then a question about the rules after it ('Ik ben afgetreden omdat mijn partij uit
             # de coalitie stapte. Heb ik recht op een uitkering?'): the rules answer it, as they do for the crisis
-            # words (see rule_question in routing.yaml). A crisis still at hand ('de raad wil mij wegsturen') or a
+            # words (see rule_question in routing.yaml), or by a resemblance to an integrity matter (a side job after
+            # leaving is no nevenfunctie to report). A crisis still at hand ('de raad wil mij wegsturen') or a
             # plea stays a person's matter.
-            after_leaving = label == "crisis" and left_then_rules
+            after_leaving = label in ("crisis", "integrity") and left_then_rules
             weak = relayed and label != "distress"
             if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak:
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""))

@@ -493,6 +493,8 @@ def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
     ("Bij ons lekt alles uit het collegeoverleg. Wat zegt de hulpkaart daarover?", None),
     ("Ik raak snel geirriteerd in debatten. Heeft de argumentenfabriek daar een tip voor?", None),
     ("We keep leaking from college meetings. What does the card say about that?", None),
+    ("Mijn buurman zegt dat ik mijn uitkering zelf moet aanvragen. Klopt dat?", None),
+    ("We krijgen een pleegkind. Hoe regel ik dat als wethouder?", None),
     # 'daarin' points at the document named in it
     ("Ik wil een protocol. Welk document noemen jullie en wat staat daarin?", "Welk document noemen jullie en wat staat daarin?"),
 ])
@@ -665,5 +667,18 @@ def test_a_question_asked_from_the_office_is_not_a_persons_matter_by_its_words(s
      None),
 ])
 def test_a_report_about_the_asker_english_distress_and_a_lonely_office(similar_router, question, reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # read in the news about others: their matter, not the asker's
+    ("ik lees in de krant dat een wethouder elders na een motie van wantrouwen bleef zitten. is dat geen ontslag?", None),
+    ("ik las online dat collega's in het oosten met agressie te maken kregen, bestaat er een landelijk netwerk?", None),
+    # ... but read in the news about the asker
+    ("ik lees in de krant dat ik mijn zwager heb bevoordeeld, wat moet ik doen?", "integrity"),
+    ("ik zie online dat er morgen een motie van wantrouwen tegen mij komt", "crisis"),
+])
+def test_what_the_asker_read_about_others_is_their_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
