@@ -40,7 +40,7 @@ _FILLERS = {"eigenlijk", "meteen", "gewoon", "nou", "trouwens", "precies", "onge
             "hoor", "joh", "erg", "heel", "nogal", "hetzelfde", "dezelfde", "binnenkort", "tegenwoordig", "ermee",
             "daarmee", "hierover", "daarover", "erover", "alvast", "bedankt", "dank", "hallo", "hoi", "beste",
             "overal", "vandaan", "ergens", "nergens", "allerlei", "tegelijk", "zelfs", "ofzo", "enzo", "enzovoort",
-            "zoiets", "bijna",
+            "zoiets", "bijna", "überhaupt", "uberhaupt", "sowieso", "eventueel", "toevallig",
             # reflexive pronouns ('voor mezelf', 'jullie noemen jezelf'): they point at the asker or the association
             "mezelf", "mijzelf", "jezelf", "jijzelf", "zichzelf", "onszelf", "uzelf", "hemzelf", "haarzelf",
             "henzelf",
