@@ -71,11 +71,10 @@ HELD_OUT = {"questions.yaml": {"heldout", "heldout_users9", "heldout_users10", "
 # curve was flat from 0.47 to 0.75 and its least point moved 0.57 -> 0.73 with one feature added; on 807 it is 0.58.)
 # (Session 35: heldout_users23, measured and read in session 34, joined them: the least point is 0.58 on 854.)
 # (Session 36: heldout_users24, measured and read in session 35, joined them.)
-# (Session 38: heldout_users25 and heldout_users26, measured and read in sessions 36 and 37, joined them.)
 THRESHOLD_PARTS = ("heldout_users9", "heldout_users10", "heldout_users11", "heldout_users12", "heldout_users13",
                    "heldout_users14", "heldout_users15", "heldout_users16", "heldout_users17", "heldout_users18",
                    "heldout_users19", "heldout_users20", "heldout_users21", "heldout_users22", "heldout_users23",
-                   "heldout_users24", "heldout_users25", "heldout_users26")
+                   "heldout_users24")
 
 
 @dataclass(frozen=True)
