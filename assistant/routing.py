@@ -115,10 +115,12 @@ _RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)
                       r"|twitter|linkedin)\b.{0,15}\bdat\b(?! (ik|mij|me|wij|we)\b)")
 # Something said to happen to the asker ('krijg ik veel intimidatie', 'ze schelden mij uit', 'ik word ...'): whatever
 # the asker's office or work, the matter is theirs.
-_AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|received)\b|\b(krijg|kreeg|ontvang|ontving) ik\b"
+_AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|received)\b"
+                       r"|\b(krijg|kreeg|ontvang|ontving) ik\b"
                        r"|\b(ik|i) (word|werd|am being|was)\b(?! (\w+ )?(geinterviewd|interviewed|gevraagd|asked))"
                        r"|\b(word|werd) ik\b(?! (\w+ )?(geinterviewd|gevraagd))"
-                       r"|\b(over|tegen|naar|on|against|about|at) (mij|me|ons|us)\b|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
+                       r"|\b(over|tegen|naar|on|against|about|at) (mij|me|ons|us)\b"
+                       r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
                        r"|\b(voel|voelde) (ik )?(me|mij)\b|\b(ik|i|we) (voel|voelde|feel|felt)\b"
                        r"|\b(ben|am|i.m)( \w+){0,2} (bang|angstig|ongerust|geschrokken|scared|afraid|worried)\b")
 # A question that points back at what was told before it ('wat zegt die hulpkaart daarover?', 'heeft de

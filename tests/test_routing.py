@@ -496,7 +496,8 @@ def test_a_story_with_the_asker_in_it_is_still_escalated(question, reason):
     ("Mijn buurman zegt dat ik mijn uitkering zelf moet aanvragen. Klopt dat?", None),
     ("We krijgen een pleegkind. Hoe regel ik dat als wethouder?", None),
     # 'daarin' points at the document named in it
-    ("Ik wil een protocol. Welk document noemen jullie en wat staat daarin?", "Welk document noemen jullie en wat staat daarin?"),
+    ("Ik wil een protocol. Welk document noemen jullie en wat staat daarin?",
+     "Welk document noemen jullie en wat staat daarin?"),
 ])
 def test_the_question_put_after_a_story_is_found(question, asked):
     assert Router().asked(question) == asked
@@ -663,8 +664,8 @@ def test_a_question_asked_from_the_office_is_not_a_persons_matter_by_its_words(s
     ("ik voel me eenzaam in het college", "distress"),
     # the office called a lonely one, and a calm college, are no person's matter
     ("is het wethouderschap echt een eenzaam ambt volgens het beleidsplan?", None),
-    ("we hebben het in het college prima, maar ik wil de do's van de hulpkaart collegecrisis alvast lezen. welke zijn dat?",
-     None),
+    ("we hebben het in het college prima, maar ik wil de do's van de hulpkaart collegecrisis alvast lezen. welke zijn "
+     "dat?", None),
 ])
 def test_a_report_about_the_asker_english_distress_and_a_lonely_office(similar_router, question, reason):
     decision = similar_router.classify(question)
@@ -673,8 +674,10 @@ def test_a_report_about_the_asker_english_distress_and_a_lonely_office(similar_r
 
 @pytest.mark.parametrize("question, reason", [
     # read in the news about others: their matter, not the asker's
-    ("ik lees in de krant dat een wethouder elders na een motie van wantrouwen bleef zitten. is dat geen ontslag?", None),
-    ("ik las online dat collega's in het oosten met agressie te maken kregen, bestaat er een landelijk netwerk?", None),
+    ("ik lees in de krant dat een wethouder elders na een motie van wantrouwen bleef zitten. is dat geen ontslag?",
+     None),
+    ("ik las online dat collega's in het oosten met agressie te maken kregen, bestaat er een landelijk netwerk?",
+     None),
     # ... but read in the news about the asker
     ("ik lees in de krant dat ik mijn zwager heb bevoordeeld, wat moet ik doen?", "integrity"),
     ("ik zie online dat er morgen een motie van wantrouwen tegen mij komt", "crisis"),
