@@ -616,6 +616,8 @@ def test_a_crisis_left_behind_then_a_question_of_the_rules_is_answered(question,
 
 @pytest.mark.parametrize("question, reason", [
     ("mijn broer kreeg de opdracht voor het nieuwe zwembad van mijn afdeling", "integrity"),
+    # in either order, told as a charge ('een subsidie aan de club van mijn broer')
+    ("de accountant schrijft dat ik een vergunning voor de loods van mijn zwager heb versneld. wat doe ik nu", "integrity"),
     ("mijn partner en ik krijgen een pleegkind. in mijn vorige baan kreeg je dan verlof, hoe zit dat voor een wethouder?",
      None),
 ])
