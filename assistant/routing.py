@@ -69,6 +69,9 @@ _LEFT = re.compile(r"\b(afgetreden|teruggetreden|opgestapt|vertrokken|gestopt|on
                    r"|resigned|was dismissed|left office)\b")
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds(?! wanneer)|nu|because|since)\b")
+# The asker as the object of what others say or do ('een melding over mij', 'ze willen mij weg').
+_ASKER_AS_OBJECT = (r"\b(over|tegen|naar|on|against|about) (mij|me|ons|us)\b"
+                    r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
 # object of a matter ('een melding over mij', 'kunnen ze mij ontslaan') or of help ('wie helpt mij'), weighing
@@ -77,8 +80,7 @@ _STATED = re.compile(
     r"\b(ik|wij|we|i)\b(\s+\w+){0,3}\s+(word|wordt|worden|werd|werden|ben|zijn|was|waren|heb|hebben|had|voel|voelen"
     r"|krijg|krijgen|kreeg|am|are|have|feel|got)\b"
     r"|\b(mijn|m'n|onze|ons|my|our)\s+\w+"
-    r"|\b(over|tegen|naar|on|against|about) (mij|me|ons|us)\b"
-    r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
+    rf"|{_ASKER_AS_OBJECT}"
     r"|\b(help|helpt|helpen|steunt|steunen|bijstaan|beschermt|beschermen)\b[^?]{0,15}\b(mij|me|ons|us)\b"
     r"|\b(mij|me|ons)\b[^?]{0,15}\b(helpen|help|steunen|bijstaan|beschermen)\b"
     r"|\b(ik|om)\b[^?]{0,25}\b(aftreden|af te treden|opstappen|op te stappen|ontslag (nemen|te nemen)|terugtreden"
@@ -119,8 +121,7 @@ _AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|r
                        r"|\b(krijg|kreeg|ontvang|ontving) ik\b"
                        r"|\b(ik|i) (word|werd|am being|was)\b(?! (\w+ )?(geinterviewd|interviewed|gevraagd|asked))"
                        r"|\b(word|werd) ik\b(?! (\w+ )?(geinterviewd|gevraagd))"
-                       r"|\b(over|tegen|naar|on|against|about|at) (mij|me|ons|us)\b"
-                       r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b"
+                       rf"|{_ASKER_AS_OBJECT}|\bat (mij|me|ons|us)\b"
                        r"|\b(voel|voelde) (ik )?(me|mij)\b|\b(ik|i|we) (voel|voelde|feel|felt)\b"
                        r"|\b(ben|am|i.m)( \w+){0,2} (bang|angstig|ongerust|geschrokken|scared|afraid|worried)\b")
 # A question that points back at what was told before it ('wat zegt die hulpkaart daarover?', 'heeft de
@@ -320,9 +321,10 @@ class Router:
         points back at the story ('wat zegt die hulpkaart daarover?'): then the story is what it asks about."""
         story, last = _story_then_question(question)
         asked = _LEAD_IN.sub("", last, count=1) if story else ""
-        if _POINTS_BACK.search(normalise(asked)):
+        normal = normalise(asked)
+        if _POINTS_BACK.search(normal):
             return None
-        return asked if asked and (asked.endswith("?") or self._informational.search(normalise(asked))) else None
+        return asked if asked and (asked.endswith("?") or self._informational.search(normal)) else None
 
     def _rule_shaped(self, text: str) -> bool:
         """One question that tells no story: no sentence before it, no word of the moment, no plea, no reason or
