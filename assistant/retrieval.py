@@ -11,7 +11,7 @@ import numpy as np
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.index import Index
-from assistant.language import DOCUMENT_NOUNS, compound_match, question_parts, quoted_phrases
+from assistant.language import DOCUMENT_NOUNS, asking_part, compound_match, question_parts, quoted_phrases
 from assistant.models import Chunk, DocumentInfo, Passage
 
 _WORD = re.compile(r"\w+")
@@ -139,12 +139,21 @@ def retrieve(index: Index, question: str, settings: Settings, strategy: str | No
     """The best `k` distinct passages for the question by the named strategy, and for a question that asks
     several things (language.question_parts) the best PART_PASSAGES of each part after them."""
     found = _retrieve(index, question, settings, strategy, k, pool)
-    for part in question_parts(question):
+    parts = question_parts(question)
+    for part in parts or _asked_after_story(question):
         have = {p.chunk.chunk_id for p in found.passages}
         own = _retrieve(index, part, settings, strategy, PART_PASSAGES, pool)
         found.passages += [p for p in own.passages if p.chunk.chunk_id not in have]
-        found.part_vectors[part] = own.query_vector
+        if parts:
+            found.part_vectors[part] = own.query_vector
     return found
+
+
+def _asked_after_story(question: str) -> list[str]:
+    """What is asked after a story told before it ('Mijn zoon zit op de middelbare school. Doen jullie iets voor
+    leerlingen?'), as one part: the story's words outweigh the question's in a search for the whole."""
+    asked = asking_part(question)
+    return [asked] if asked != question.strip() and len(asked.split()) >= 3 else []
 
 
 def _retrieve(index: Index, question: str, settings: Settings, strategy: str | None, k: int | None,
