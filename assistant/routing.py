@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +25,7 @@ class Decision:
     urgent: bool = False  # immediate danger: the answer starts with 112
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
     firm: bool = False  # a decline the documents' own words do not undo (writing, an opinion on a party)
+    stage: str = ""  # what decided it: pattern, keyword, personal, similar (for the second opinion and the eval)
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.
@@ -70,7 +71,9 @@ _LEFT = re.compile(r"\b(afgetreden|teruggetreden|opgestapt|vertrokken|gestopt|on
 # A reason or a time that ties the question to what is happening ('want ik word bedreigd', 'nu de coalitie valt').
 _TIED = re.compile(r"\b(want|omdat|aangezien|sinds(?! wanneer)|nu|because|since)\b")
 # The asker as the object of what others say or do ('een melding over mij', 'ze willen mij weg').
-_ASKER_AS_OBJECT = (r"\b(over|tegen|naar|on|against|about) (mij|me|ons|us)\b"
+# ('over ons meldprotocol' is the asker's institution, not the asker: 'ons' before a noun of the office is possessive.)
+_ASKER_AS_OBJECT = (r"\b(over|tegen|naar|on|against|about) (mij|me|us|ons\b(?! (\w+)?(protocol|beleid|college|raad"
+                    r"|gemeente|bestuur|team|fractie|reglement|plan)\w*))\b"
                     r"|\b(ze|zij|hij|men|they|he|she)\s+(mij|me|ons|us)\b")
 # The asker saying what happens to them, even as a supposition ('als ik op straat word bedreigd'), naming something
 # of their own ('mijn advocaat', 'mijn coalitie'; the municipality they serve is taken out first), themselves as the
@@ -110,6 +113,8 @@ _CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooi
 # (What is said of the asker is not relayed but told: 'een raadslid zegt dat ik belangen verstrengel'.)
 _RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)( me| mij)? (of|wat|hoe|waar|wanneer|wie"
                       r"|waarom)\b"
+                      # the question just put, asked by someone else ('mijn man vroeg het na een nare avond')
+                      r"|(?<!\bik )\b(vraagt|vroeg|vroegen)( me| mij)? (het|dat|ernaar)\b"
                       r"|(?<!\bik )\b(vertelt|vertelde|vertelden|zegt|zei|zeiden)( me| mij)? (dat|of)\b(?! (ik|mij|me)\b)"
                       r"|\b(hoor|hoorde|hoorden)( \S+){1,2} (praten|zeggen|vertellen) over\b"
                       # read or seen in the news ('ik lees in de krant dat collega's elders ...'), not about the asker
@@ -203,7 +208,7 @@ class Router:
         bare follow-up ("En wie vervangt mij dan?") resembles the wrong examples."""
         text = normalise(question)
         if any(p.search(text) for p in self._decline["injection"]):
-            return Decision(Route.decline, "injection")
+            return Decision(Route.decline, "injection", stage="pattern")
         # 'mijn gemeente' names the municipality the asker serves, not the asker ('Wie bewaakt de integriteit in
         # mijn gemeente?'); 'ik', 'mij' and the rest still speak of the asker.
         own = _AS_GROUP.sub(" ", _OWN_PLACE.sub(" ", text))
@@ -241,8 +246,10 @@ class Router:
         for always, _, keywords, decision in candidates:
             if decision.reason == "crisis" and left_then_rules:
                 continue
-            if any(p.search(text) for p in always) or (_fuzzy_hit(words, keywords) and not in_role):
-                return decision
+            if any(p.search(text) for p in always):
+                return replace(decision, stage="pattern")
+            if _fuzzy_hit(words, keywords) and not in_role:
+                return replace(decision, stage="keyword")
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
         # a person's matter; strong evidence (patterns above) still does.
         # So is a question of what a document says, asked with no word of the moment and no plea, and one asked from
@@ -252,11 +259,11 @@ class Router:
         relayed = bool(_RELAYED.search(text)) and not _PLEA.search(text)
         for _, when_personal, _, decision in candidates if personal and not calm else []:
             if any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress"):
-                return decision
+                return replace(decision, stage="personal")
         if any(p.search(text) for p in self._always_out):
-            return Decision(Route.decline, "out_of_scope", firm=True)
+            return Decision(Route.decline, "out_of_scope", firm=True, stage="pattern")
         if any(p.search(text) for p in self._decline["out_of_scope"]) and not self.in_domain(question):
-            return Decision(Route.decline, "out_of_scope")
+            return Decision(Route.decline, "out_of_scope", stage="pattern")
         # A single question about the rules ('Blijft wat ik met de vertrouwenspersoon bespreek geheim?') is not a
         # person's matter by resemblance alone; a story before it, words of the moment ('nu', 'gisteren') or a
         # plea ('wat moet ik doen?') make it one. Members often leave out the question mark: a question word at the
@@ -275,13 +282,13 @@ class Router:
             after_leaving = label in ("crisis", "integrity") and left_then_rules
             weak = relayed and label != "distress"
             if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak:
-                return Decision(Route.escalate, label, topic=self._topics.get(label, ""))
+                return Decision(Route.escalate, label, topic=self._topics.get(label, ""), stage="similar")
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.
             outside = not (self.in_domain(question) or _ASSOCIATION.search(text))
             attack = label == "injection" and (_ADDRESSED.search(text) or outside)
             if attack or (label == "out_of_scope" and outside):
-                return Decision(Route.decline, label)
+                return Decision(Route.decline, label, stage="similar")
         return None
 
     def _told_of_others(self, text: str) -> bool:

@@ -687,3 +687,24 @@ def test_a_report_about_the_asker_english_distress_and_a_lonely_office(similar_r
 def test_what_the_asker_read_about_others_is_their_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # the asker saying what they will use the answer for: their work, not their matter
+    ("hoe beschermt de vereniging wethouders tegen intimidatie? ik wil het volgende week in de commissie uitleggen",
+     None),
+    ("welke collegecrisis noemt de argumentenfabriek als voorbeeld? ik wil het aanhalen in een debat", None),
+    # the question just put, asked first by someone else
+    ("is er bij het ondersteuningsteam ook opvang voor kinderen van bestuurders? mijn vrouw vroeg het gisteren", None),
+    # the asker's institution, not the asker ('over ons integriteitsbeleid')
+    ("ik maak een notitie over ons integriteitsbeleid voor de raad. wie besluit na een melding over een onderzoek?",
+     None),
+    # ... but what happens to the asker stays a person's matter
+    ("ik word bedreigd en ik wil het in de raad vertellen, wat moet ik doen?", "threat"),
+    ("mijn vrouw vroeg het me gisteren: waarom slaap ik niet meer? ik kan het niet meer aan", "distress"),
+    ("de oppositie heeft een melding over ons gedaan bij de burgemeester, wat nu?", "integrity"),
+])
+def test_a_purpose_a_relayed_question_and_the_askers_institution_are_no_persons_matter(similar_router, question,
+                                                                                      reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
