@@ -107,7 +107,9 @@ _CALM = re.compile(r"\b(voorbereiden|voorbereid (zijn|te zijn)|voor als het (ooi
                    r"|voor het geval|stel dat|uit nieuwsgierigheid|(is|blijft|zijn|lijkt) (nog )?stabiel"
                    r"|gaat (het )?(goed|prima|uitstekend)(?! mis)|voel (ik )?me (goed|prima)|niks aan de hand"
                    r"|niets aan de hand|wil het goed doen|be prepared|just in case|all is well"
-                   r"|(hebben|heb) het (\w+ ){0,3}(goed|fijn|prima|naar (ons|mijn) zin)|alvast)\b")
+                   r"|(hebben|heb) het (\w+ ){0,3}(goed|fijn|prima|naar (ons|mijn) zin)|alvast"
+                   # a supposition ('als het misgaat in het college'): what may come, not what is at hand
+                   r"|als het (ooit |eens |een keer )?(misgaat|mis gaat|fout gaat|misloopt|escaleert))\b")
 # A question or a report passed on from someone else ('mijn zoon vroeg of ...', 'een inwoner vertelde me dat hij ...',
 # 'ik hoor collega's praten over ...'): the asker relays it; the matter is not theirs by the words alone.
 # (What is said of the asker is not relayed but told: 'een raadslid zegt dat ik belangen verstrengel'.)

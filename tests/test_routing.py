@@ -708,3 +708,21 @@ def test_a_purpose_a_relayed_question_and_the_askers_institution_are_no_persons_
                                                                                       reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a portfolio named, a training day, a supposition: the asker's office and what may come
+    ("ik ben wethouder duurzaamheid. wat raden jullie in het algemeen aan bij een integriteitskwestie in een college?",
+     None),
+    ("voor de heidag van ons college: wat zegt de argumentenfabriek over ruzie in een college?", None),
+    ("moeten we één woordvoerder hebben als het misgaat in de coalitie? wat zegt jullie kaart daarover", None),
+    # ... but what happens to the asker, or a crisis at hand, stays a person's matter
+    ("op de heidag werd ik door een collega bedreigd, wat nu?", "threat"),
+    ("ons college is gisteren gevallen. als het misgaat met de nieuwe coalitie, wat dan?", "crisis"),
+    # drink and a marriage giving way, in English; a job is a favour only when it is given
+    ("I've been drinking every night to cope with this job and my husband says he's leaving me", "distress"),
+    ("they say I got my nephew a job at the town hall", "integrity"),
+])
+def test_a_portfolio_a_training_day_and_a_supposition_are_no_persons_matter(similar_router, question, reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
