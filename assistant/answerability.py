@@ -34,8 +34,11 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 def when_missing(question: str, passages_text: str) -> bool:
-    """Whether the question names a time the passages cannot answer for (_RELATIVE_TIME, or a year they lack)."""
-    return bool(_RELATIVE_TIME.search(question)) or any(year not in passages_text for year in _YEAR.findall(question))
+    """Whether what is asked names a time the passages cannot answer for (_RELATIVE_TIME, or a year they lack).
+    A time in the story told before it ('bij ons stemde vorig jaar 48 procent. is dat laag?') dates the asker's
+    own matter, not what is asked."""
+    asked = asking_part(question)
+    return bool(_RELATIVE_TIME.search(asked)) or any(year not in passages_text for year in _YEAR.findall(asked))
 
 
 def features(question: str, found: Retrieval, draft: Draft, lexicon: BM25Index, personal: bool) -> dict[str, float]:
