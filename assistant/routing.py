@@ -52,7 +52,7 @@ _STORY = re.compile(r"[.!?]\s")
 # die?'): no story told.
 _QUESTIONS_ONLY = re.compile(r"^[^.!]*\?$")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
-_PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help|hulp nodig"
+_PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help(?! (card|cards|line|desk|page))|hulp nodig"
                    r"|what (do|should|can|must) i( \w+){0,3} do|what now)\b")
 # The assistant spoken to ('je', 'your', 'de chatbot'): an attack by resemblance alone must address it, or lie
 # outside the domain and not speak to the association ('jullie'): "wat is die onderzoeksagenda van jullie
@@ -122,6 +122,12 @@ _RELAYED = re.compile(r"(?<!\bik )\b(vraagt|vroeg|vroegen|wil weten|wilde weten)
                       # read or seen in the news ('ik lees in de krant dat collega's elders ...'), not about the asker
                       r"|\b(lees|las|lazen|zie|zag|zagen)\b.{0,30}\b(krant\w*|nieuws|artikel|media|online|internet"
                       r"|twitter|linkedin)\b.{0,15}\bdat\b(?! (ik|mij|me|wij|we)\b)")
+# What someone close to the asker thinks of the rules ('mijn vader zegt dat ik tot mijn AOW doorbetaald word'): no
+# charge, as an opponent's or a paper's words are; relayed unless it tells what happens to the asker (_AT_ASKER).
+_CLOSE_ONE_SAYS = re.compile(r"\b(mijn|m'n|my) (vader|moeder|man|vrouw|partner|zoon|dochter|ouders|schoonvader"
+                             r"|schoonmoeder|buurman|buurvrouw|vriend|vriendin|father|mother|husband|wife|son|daughter"
+                             r"|parents|neighbou?r|friend) (zegt|zei|denkt|dacht|vindt|vond|meent|says|said|thinks"
+                             r"|thought) (dat|of|that)\b")
 # Something said to happen to the asker ('krijg ik veel intimidatie', 'ze schelden mij uit', 'ik word ...'): whatever
 # the asker's office or work, the matter is theirs.
 _AT_ASKER = re.compile(r"\b(ik|i) (krijg|kreeg|ontvang|ontving|get|got|receive|received)\b"
@@ -258,7 +264,8 @@ class Router:
         # the office or the work.
         calm = self._told_in_calm(text) or self._asks_documents(text) or in_role
         # Relayed from someone else, likewise, except for distress: a worried partner's words are a person's matter.
-        relayed = bool(_RELAYED.search(text)) and not _PLEA.search(text)
+        relayed = (bool(_RELAYED.search(text) or (_CLOSE_ONE_SAYS.search(text) and not _AT_ASKER.search(text)))
+                   and not _PLEA.search(text))
         for _, when_personal, _, decision in candidates if personal and not calm else []:
             if any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress"):
                 return replace(decision, stage="personal")

@@ -726,3 +726,19 @@ def test_a_purpose_a_relayed_question_and_the_askers_institution_are_no_persons_
 def test_a_portfolio_a_training_day_and_a_supposition_are_no_persons_matter(similar_router, question, reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a help card is no plea for help
+    ("When the coalition falls apart, who do I call first according to your help card?", None),
+    # what someone close to the asker thinks of the rules
+    ("mijn moeder zegt dat ik na mijn vertrek nog jaren wachtgeld krijg, ik zit er sinds 2018. klopt dat of heeft ze "
+     "het mis?", None),
+    # ... but what they say happens to the asker, or a plea for help, stays a person's matter
+    ("mijn vrouw zegt dat ik word bedreigd op facebook, wat moet ik doen?", "threat"),
+    ("my husband says that I can't go on like this, please help", "distress"),
+])
+def test_a_help_card_and_what_a_close_one_thinks_of_the_rules_are_no_persons_matter(similar_router, question,
+                                                                                    reason):
+    decision = similar_router.classify(question)
+    assert (decision and decision.reason) == reason, decision
