@@ -742,3 +742,17 @@ def test_a_help_card_and_what_a_close_one_thinks_of_the_rules_are_no_persons_mat
                                                                                     reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # support withdrawn from the asker is a college crisis, abuse in the street a threat
+    ("de fractie liet me gisteren weten dat ze me niet langer steunen", "crisis"),
+    ("our party told me they no longer support me as alderman", "crisis"),
+    ("sinds het debat word ik in de supermarkt uitgescholden", "threat"),
+    # ... not support asked for, nor abuse of others
+    ("welke steun bieden jullie wethouders die niet meer verder willen na hun termijn?", None),
+    ("hoe vaak worden wethouders uitgescholden volgens het onderzoek?", None),
+])
+def test_support_withdrawn_is_a_crisis_and_abuse_told_by_the_asker_a_threat(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
