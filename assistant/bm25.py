@@ -358,8 +358,10 @@ class BM25Index:
     def knows_long_word(self, text: str, min_len: int = 10) -> bool:
         """Whether the text uses a long word as the indexed texts write it, in any form ('onkreukbaarheid',
         'woonplaatsvereiste'; 'regio-ambassadeur' asked, 'regio-ambassadeurs' written): a question in the
-        documents' own vocabulary is not out of scope."""
-        return any(len(w) >= min_len and (w in self._words or self._known_stem(w) is not None)
+        documents' own vocabulary is not out of scope. An adjective or verb form ('makkelijke') names nothing
+        of the documents' own."""
+        return any(len(w) >= min_len and not DESCRIBING_WORD.search(w)
+                   and (w in self._words or self._known_stem(w) is not None)
                    for w in self._tokenize.words(text))
 
     def unknown_terms(self, text: str, min_len: int = 6) -> list[str]:

@@ -76,6 +76,12 @@ def test_a_long_word_of_the_documents_in_another_form_is_their_vocabulary(lexico
     assert not lexicon.knows_long_word("Hoe maak ik een draaitabel in spreadsheetprogramma's?")
 
 
+def test_an_adjective_the_documents_use_is_not_their_vocabulary():
+    lexicon = BM25Index(["Een makkelijke regeling voor de wethoudersvereniging."], Tokenizer())
+    assert lexicon.knows_long_word("Wat doet de wethoudersvereniging?")
+    assert not lexicon.knows_long_word("kun je een recept geven voor een makkelijke lasagne?")
+
+
 def test_an_english_question_is_weighed_by_what_it_asks_about(lexicon):
     weights = lexicon.term_weights("What happens to my salary when I am on leave?")
     assert {"salaris", "verlof"} <= set(weights)

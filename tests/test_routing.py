@@ -629,6 +629,7 @@ def test_a_relative_and_a_contract_count_only_in_one_sentence(question, reason):
 @pytest.mark.parametrize("question, reason", [
     ("wat voor weer wordt het morgen bij de opening van de nieuwe brug?", "out_of_scope"),
     ("hoe zet ik een tabel in Excel om naar een draaitabel?", "out_of_scope"),
+    ("who won the champions league last season?", "out_of_scope"),
     # 'weer' as 'again', and a spreadsheet handed to the raad, stay in the domain
     ("wil ik na deze periode weer wethouder worden, hoe zit het dan met mijn wachtgeld?", None),
     ("mag ik de begroting in excel aanleveren aan de raad?", None),
