@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from assistant.bm25 import BM25Index, Tokenizer
-from assistant.generators.extractive import (asks_kind, heading_asks_kind, holds_contact_asked, holds_kind_asked,
-                                            kind_question, kinds_asked)
+from assistant.generators.extractive import (asks_kind, enumerates_asked, heading_asks_kind, holds_contact_asked,
+                                            holds_kind_asked, kind_question, kinds_asked)
 from assistant.index import GLOSSARY
 from assistant.language import asking_part, question_parts
 
@@ -149,6 +149,22 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("Welke vier kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", True),
+    ("wat waren de 4 taken op die dia?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", True),
+    ("noem de drie pijlers", "Verbinden, versterken en vertegenwoordigen.", True),
+    # as many asked as listed, or none asked
+    ("Welke drie kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", False),
+    ("Wat doet de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", False),
+    # clauses are no items, and a list between brackets names one item
+    ("welke drie vragen horen erbij?", "Waterschapsbestuurders (dijkgraven, DB-leden en AB-leden)", False),
+    ("welke twee dingen doet het team?", "Het team luistert naar wat er speelt en het adviseert over de volgende stap.",
+     False),
+])
+def test_a_sentence_that_lists_as_many_as_asked_holds_what_is_asked(question, sentence, holds):
+    assert enumerates_asked(question, sentence) is holds
 
 
 @pytest.mark.parametrize("question, parts", [

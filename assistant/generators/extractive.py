@@ -256,6 +256,29 @@ def _counted(asked: str) -> list[tuple[int, str]]:
     return out
 
 
+# 'welke vier kerntaken', 'noem de drie pijlers': how many things are asked for, by a question word or a request.
+_LIST_ASKED = re.compile(rf"\b(welke|wat (?:zijn|waren) de|noem|noemt|what (?:are|were) the|which|name)\s+(de\s+|the\s+)?"
+                         rf"(?P<n>[2-9]|{NUMBER_WORDS})\s+\w+", re.IGNORECASE)
+# Where the items of an enumeration in one sentence part: commas, semicolons and the last 'en'/'and'/'of'.
+_ITEM_SEPARATOR = re.compile(r"\s*[,;]\s*(?:en\s+|and\s+)?|\s+(?:en|and|of|or)\s+")
+# An item of an enumeration is a few words ('ondersteuning', 'belangen behartiging'), not a clause.
+ITEM_WORDS = 4
+
+
+def enumerates_asked(question: str, sentence: str) -> bool:
+    """Whether the question asks for a number of things ('Welke vier kerntaken ...?') and the sentence lists just
+    as many, each in a few words ('ondersteuning, ontwikkeling, belangen behartiging, onderzoek.')."""
+    asked = _LIST_ASKED.search(question)
+    if not asked:
+        return False
+    number = asked.group("n")
+    n = int(number) if number.isdigit() else number_value(number.lower())
+    # (a list between brackets names what one item is: 'Waterschapsbestuurders (dijkgraven, DB-leden en AB-leden)')
+    listed = re.sub(r"\([^)]*\)", " ", sentence).strip().rstrip(".!?:")
+    items = [item for item in _ITEM_SEPARATOR.split(listed) if item.strip()]
+    return bool(n) and len(items) == n and all(len(item.split()) <= ITEM_WORDS for item in items)
+
+
 def _naming_weights(lexicon: BM25Index, asked: str) -> dict[str, float]:
     """The question's terms that name what is asked: not how many are asked for ('Welke vier waarden ...', 'de
     drie pijlers'), which no heading says."""
@@ -317,7 +340,8 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 meaning = passage.dense_similarity or 0.0
             out.append(Candidate(rank, position, sentence, {
                 "lexical": lexical, "heading": heading, "meaning": meaning,
-                "number": float(holds_kind_asked(kind_asked, sentence.text) or defines_asked(kind_asked, sentence.text))
+                "number": float(holds_kind_asked(kind_asked, sentence.text) or defines_asked(kind_asked, sentence.text)
+                                or enumerates_asked(kind_asked, sentence.text))
                 * (1.0 + HEADING_KIND_BONUS * (heading_asks_kind(kinds, sentence.heading)
                                                 and _heading_fit(subject, above) > 0)),
                 "item": float(sentence.is_item), "rank": 1.0 / (rank + 1), "question": float(sentence.is_question),
