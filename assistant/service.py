@@ -95,6 +95,8 @@ class Service:
         query = standalone(question, history)
         follow_up = query != question
         decision = self.router.classify(question, in_context=query)
+        if decision is not None:  # which rule decided, for an operator reading why (never the question's text)
+            log.info("routed: %s %s by %s", decision.route.value, decision.reason, decision.stage)
         lexicon = self.index.lexicon()
         if (decision is not None and decision.reason == "out_of_scope" and not decision.firm
                 and (lexicon.knows_long_word(question) or lexicon.knows_acronym(question))):
