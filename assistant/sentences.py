@@ -54,6 +54,8 @@ def split(text: str, section: str | None = None) -> list[Sentence]:
     label = ""
     lines = [line.strip() for line in text.split("\n")]
     for i, line in enumerate(lines):
+        if not line:
+            continue  # a blank line says nothing (and has no last character to look at under a label)
         if line.startswith("#"):
             title = line.lstrip("#").strip()
             if i + 1 < len(lines) and lines[i + 1].startswith("#"):

@@ -49,3 +49,9 @@ def test_a_full_stop_inside_a_quoted_title_does_not_end_the_sentence_but_an_elis
     assert [s.text for s in split(cited)] == [cited]
     night = "Het team is 's nachts bereikbaar. Bel dan het nummer op de kaart van het bureau."
     assert len(split(night)) == 2
+
+
+def test_a_blank_line_under_a_label_is_passed_over():
+    # a label with a blank line before its value (as a text may be written before it is chunked) split without error
+    sentences = split("Afleveradres:\n\nSchelpkade 60, 2514 KB Den Haag")
+    assert [(s.text, s.label) for s in sentences] == [("Schelpkade 60, 2514 KB Den Haag", "Afleveradres")]
