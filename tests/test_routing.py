@@ -633,6 +633,7 @@ def test_a_relative_and_a_contract_count_only_in_one_sentence(question, reason):
     ("wat voor weer wordt het morgen bij de opening van de nieuwe brug?", "out_of_scope"),
     ("hoe zet ik een tabel in Excel om naar een draaitabel?", "out_of_scope"),
     ("who won the champions league last season?", "out_of_scope"),
+    ("can you recommend a good tablet for my grandfather who wants to videocall?", "out_of_scope"),
     # 'weer' as 'again', and a spreadsheet handed to the raad, stay in the domain
     ("wil ik na deze periode weer wethouder worden, hoe zit het dan met mijn wachtgeld?", None),
     ("mag ik de begroting in excel aanleveren aan de raad?", None),
@@ -759,4 +760,17 @@ def test_a_help_card_and_what_a_close_one_thinks_of_the_rules_are_no_persons_mat
 ])
 def test_support_withdrawn_is_a_crisis_and_abuse_told_by_the_asker_a_threat(question, reason):
     decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # speaking for the college in a meeting, or taking another's protocol as an example: the office's work
+    ("namens ons college zit ik in een regionaal overleg en wil ik het waardenboek agenderen. wie gaf er opdracht voor?",
+     None),
+    ("we willen het integriteitsbeleid van een buurgemeente als voorbeeld nemen, welke noemen jullie?", None),
+    # ... but what happens to the asker stays a person's matter
+    ("namens ons college zit ik in een overleg en daar werd ik uitgescholden en bedreigd", "threat"),
+])
+def test_speaking_for_the_college_or_taking_an_example_is_the_offices_work(similar_router, question, reason):
+    decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
