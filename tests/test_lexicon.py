@@ -146,6 +146,9 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("In welke stad zit het adviesbureau?", "Het bureau is onafhankelijk.", False),
     ("Waar in de wet staat het verlof?", "De regeling staat in artikel 45 van de Gemeentewet.", True),
     ("Waar in de wet staat het verlof?", "Het verlof is niet verplicht.", False),
+    # how often is a count ('maximaal twee termijnen'), not a length of time
+    ("Hoe vaak kan ik worden herbenoemd?", "Bestuursleden kunnen maximaal twee termijnen aanblijven.", True),
+    ("Hoe vaak kan ik worden herbenoemd?", "Een termijn duurt vier jaar.", False),
 ])
 def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
     assert holds_kind_asked(question, sentence) is holds

@@ -70,7 +70,7 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
     (_UNIT_QUESTION, rf"\b{_AMOUNT}\s+{_TIME}\b"),
     (rf"^(?!.*{_UNIT_QUESTION})(?!.*{_PRICE_ASKED}).*"
-     r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel)\b",
+     r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel|hoe vaak|how often)\b",
      rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
     # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
     (_PRICE_ASKED, r"€|\beuro\b|\bEUR\b"),
