@@ -25,7 +25,7 @@ class Decision:
     urgent: bool = False  # immediate danger: the answer starts with 112
     topic: str = ""  # words that steer retrieval to what the documents say about this matter
     firm: bool = False  # a decline the documents' own words do not undo (writing, an opinion on a party)
-    stage: str = ""  # what decided it: pattern, keyword, personal, similar (for the second opinion and the eval)
+    stage: str = ""  # what decided it: pattern, keyword, personal (words), similar (examples); logged
 
 
 # The municipality the asker serves ('mijn gemeente'): no sign that the question is about the asker.

@@ -155,11 +155,13 @@ def test_how_much_is_not_answered_by_how_long(question, sentence, holds):
 
 
 @pytest.mark.parametrize("question, sentence, holds", [
-    ("Welke vier kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", True),
+    ("Welke vier kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.",
+     True),
     ("wat waren de 4 taken op die dia?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", True),
     ("noem de drie pijlers", "Verbinden, versterken en vertegenwoordigen.", True),
     # as many asked as listed, or none asked
-    ("Welke drie kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", False),
+    ("Welke drie kerntaken heeft de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.",
+     False),
     ("Wat doet de vereniging?", "ondersteuning, ontwikkeling, belangen behartiging, onderzoek.", False),
     # clauses are no items, and a list between brackets names one item
     ("welke drie vragen horen erbij?", "Waterschapsbestuurders (dijkgraven, DB-leden en AB-leden)", False),

@@ -765,8 +765,8 @@ def test_support_withdrawn_is_a_crisis_and_abuse_told_by_the_asker_a_threat(ques
 
 @pytest.mark.parametrize("question, reason", [
     # speaking for the college in a meeting, or taking another's protocol as an example: the office's work
-    ("namens ons college zit ik in een regionaal overleg en wil ik het waardenboek agenderen. wie gaf er opdracht voor?",
-     None),
+    ("namens ons college zit ik in een regionaal overleg en wil ik het waardenboek agenderen. wie gaf daar opdracht "
+     "voor?", None),
     ("we willen het integriteitsbeleid van een buurgemeente als voorbeeld nemen, welke noemen jullie?", None),
     # ... but what happens to the asker stays a person's matter
     ("namens ons college zit ik in een overleg en daar werd ik uitgescholden en bedreigd", "threat"),

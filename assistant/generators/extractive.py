@@ -70,7 +70,8 @@ _ANSWER_KINDS = tuple((re.compile(asked, re.I), re.compile(held, re.I)) for aske
     # number of months or years is not ('80 procent', not '3 maanden tot 2 jaar').
     (_UNIT_QUESTION, rf"\b{_AMOUNT}\s+{_TIME}\b"),
     (rf"^(?!.*{_UNIT_QUESTION})(?!.*{_PRICE_ASKED}).*"
-     r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel|hoe vaak|how often)\b",
+     r"\b(hoeveel|hoe ?veel|hoe hoog|hoe groot|how many|how much|how high|welk aantal|uit hoeveel|hoe vaak"
+     r"|how often)\b",
      rf"\b{_AMOUNT}\b(?!\s*(-\s*)?{_TIME}\b)"),
     # 'Wat kost ...', 'in euro's': a sum of money, which no other number answers
     (_PRICE_ASKED, r"€|\beuro\b|\bEUR\b"),
@@ -257,8 +258,8 @@ def _counted(asked: str) -> list[tuple[int, str]]:
 
 
 # 'welke vier kerntaken', 'noem de drie pijlers': how many things are asked for, by a question word or a request.
-_LIST_ASKED = re.compile(rf"\b(welke|wat (?:zijn|waren) de|noem|noemt|what (?:are|were) the|which|name)\s+(de\s+|the\s+)?"
-                         rf"(?P<n>[2-9]|{NUMBER_WORDS})\s+\w+", re.IGNORECASE)
+_LIST_ASKED = re.compile(rf"\b(welke|wat (?:zijn|waren) de|noem|noemt|what (?:are|were) the|which|name)\s+"
+                         rf"(de\s+|the\s+)?(?P<n>[2-9]|{NUMBER_WORDS})\s+\w+", re.IGNORECASE)
 # Where the items of an enumeration in one sentence part: commas, semicolons and the last 'en'/'and'/'of'.
 _ITEM_SEPARATOR = re.compile(r"\s*[,;]\s*(?:en\s+|and\s+)?|\s+(?:en|and|of|or)\s+")
 # An item of an enumeration is a few words ('ondersteuning', 'belangen behartiging'), not a clause.
