@@ -277,6 +277,9 @@ def test_a_word_for_the_document_asked_about_is_no_word_the_passages_lack(lexico
     ("Hoeveel wethouders traden af in 2025?", True),  # a year the passages lack
     ("Hoeveel wethouders vertrokken tussen 2018 en 2022 tussentijds?", False),  # years the passage holds
     ("Hoeveel wethouders vertrokken er tussentijds?", False),
+    # a time in the story told before what is asked dates the asker's own matter
+    ("bij ons stemde vorig jaar maar 48 procent. is dat laag vergeleken met het land?", False),
+    ("ik ben in 2025 begonnen. hoeveel wethouders traden af in 2024?", True),
 ])
 def test_a_time_the_passages_cannot_speak_of_is_told(question, missing):
     from assistant.answerability import when_missing
