@@ -125,6 +125,14 @@ def _fit(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.templates import Templates
     from eval.fit import fit, rethreshold, summary
 
+    if args.asked_only:
+        from assistant import asked
+        from eval.fit import asked_questions
+
+        path = Path(args.out) / asked.ASKED_PATH.name if args.out else asked.ASKED_PATH
+        asked.dump(remembered := asked_questions(), path)
+        print(f"questions asked before: {len(remembered)} written to {path}")
+        return 0
     if args.threshold_only:
         from assistant.answerability import MODEL_PATH
         from assistant.service import build_service
@@ -237,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="folder to write the models to (default assistant/fitted/)")
     p.add_argument("--threshold-only", action="store_true",
                    help="keep the fitted answerability model and choose its threshold anew on the held-out parts read")
+    p.add_argument("--asked-only", action="store_true",
+                   help="only write the questions asked before (assistant/fitted/asked.json) from eval/questions.yaml")
     p.set_defaults(run=_fit)
     p = sub.add_parser("user", help="accounts for the bureau's workspace at /staff")
     p.add_argument("user_command", choices=["add", "list", "disable", "reset"])

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     fusion_bm25_weight: float = 1.0
     fusion_k: int = 10
     fusion_sentence_weight: float = 1.0
+    # A fourth ranking (hybrid only; 0 turns it off): the passages that answered the labelled questions closest in
+    # meaning to this one (assistant/asked.py), from so many of them at most, each at least this close. Session 40,
+    # each part scored with its own part withheld, tuning set of 2,369: 2051 without, 2054 at 1.0, 2051 at 0.5, 2058
+    # at 2.0, 2069 at 3.0 (with the sentence bonus); 0.90 close 2053, one neighbour 2055 (at 1.0).
+    fusion_asked_weight: float = 2.0
+    asked_neighbours: int = 3
+    asked_closest: float = 0.88
 
     # Below this similarity a question without domain words is declined as out of scope.
     min_dense_in_domain: float = 0.84

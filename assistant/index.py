@@ -22,6 +22,7 @@ import yaml
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from assistant import asked
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.embeddings import model_tag, sentence_embeddings
@@ -168,6 +169,7 @@ class Index:
         self._sentence_chunk = np.zeros(0, dtype="int64")  # for each row of the matrix, its chunk's number
         self._sentence_asks = np.zeros(0, dtype=bool)  # for each row, whether the sentence asks (not searched)
         self._quotable: frozenset[str] = frozenset()
+        self.remember(asked.load())
 
     # -- the Chroma collections, opened on first use ---------------------------------------------
     # With a Chroma server (WIJZER_CHROMA_URL) they may be out of reach: every call that needs them raises
@@ -448,6 +450,21 @@ class Index:
         """The served chunks that hold a sentence an answer can quote (a source list holds none)."""
         self._refresh()
         return self._quotable
+
+    def remember(self, questions: list[asked.Asked]) -> None:
+        """Search these labelled questions as the ones asked before (`wijzer fit` and tests; by default the
+        committed assistant/fitted/asked.json)."""
+        self._asked = asked.AskedBefore(questions, self.embed_query, self.settings.models_dir, self.model)
+
+    def asked_search(self, question: str, vector: np.ndarray, neighbours: int, closest: float) -> asked.Match:
+        """The quotable served chunks that answered labelled questions close to this one (assistant/asked.py)."""
+        self._refresh()
+        return self._asked.search(question, vector, self._answerable_chunks(), neighbours, closest)
+
+    def _answerable_chunks(self) -> list[Chunk]:
+        if getattr(self, "_quotable_list", (None,))[0] is not self._chunks:
+            self._quotable_list = (self._chunks, [c for c in self._chunks if c.chunk_id in self._quotable])
+        return self._quotable_list[1]
 
     def embed_query(self, query: str) -> np.ndarray:
         return np.asarray(self.embeddings.embed_query(query), dtype="float32")

@@ -57,6 +57,8 @@ class Passage:
     bm25_score: float | None = None
     ranks: dict[str, int] = field(default_factory=dict)
     sentence_vectors: dict = field(default_factory=dict)  # position in sentences.split() -> embedding
+    # position in sentences.split() -> similarity of the closest labelled question whose key fact it holds
+    asked: dict[int, float] = field(default_factory=dict)
 
 
 class Route(str, Enum):

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.asked import Match
 from assistant.bm25 import BM25Index, Tokenizer
 from assistant.config import Settings
 from assistant.index import Index
@@ -169,6 +170,8 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     best_dense = dense[0][1] if dense else 0.0
     closest = (index.sentence_search(vector, pool) if strategy == "hybrid" and settings.fusion_sentence_weight
                else [])
+    asked = (index.asked_search(question, vector, settings.asked_neighbours, settings.asked_closest)
+             if strategy == "hybrid" and settings.fusion_asked_weight else Match())
     # A phrase the question quotes from the documents ('"niet alles wat kan, mag" - wie zei dat?') finds the chunks
     # that hold it word for word, first, whatever the other rankings (its words may all be stop words); not a
     # phrase so common that many chunks hold it.
@@ -185,6 +188,7 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     for name, hits, weight in (("dense", dense, settings.fusion_dense_weight),
                                ("bm25", lexical, settings.fusion_bm25_weight),
                                ("sentence", closest, settings.fusion_sentence_weight),
+                               ("asked", asked.ranking(), settings.fusion_asked_weight),
                                ("quoted", quoting + colophon, QUOTED_WEIGHT)):
         for rank, (chunk, score) in enumerate(hits, start=1):
             passage = passages.setdefault(chunk.chunk_id, Passage(chunk=chunk))
@@ -221,6 +225,7 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
             passage.dense_similarity = measured.get(passage.chunk.chunk_id)
     for passage, vectors in zip(chosen, index.sentence_vectors([p.chunk.chunk_id for p in chosen])):
         passage.sentence_vectors = vectors
+        passage.asked = asked.sentences.get(passage.chunk.chunk_id, {})
     mean_dense = sum(score for _, score in dense[:5]) / len(dense[:5]) if dense else 0.0
     standing = index.sentence_standing(vector) if strategy in ("hybrid", "dense") else 0.0
     return Retrieval(chosen, best_dense, vector, lexical[0][1] if lexical else 0.0, mean_dense,

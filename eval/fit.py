@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from assistant import asked
 from assistant.answerability import FEATURES as ANSWERABILITY_FEATURES
 from assistant.answerability import MODEL_PATH as ANSWERABILITY_PATH
 from assistant.answerability import features
@@ -86,19 +87,42 @@ class Labelled:
     facts: tuple[str, ...] = ()
     history: tuple[Turn, ...] = field(default_factory=tuple)
     source: str = ""
+    part: str = ""  # its part of questions.yaml: withheld from the questions asked before while it is looked at
 
 
-def _labelled(item: dict) -> Labelled:
+def _labelled(item: dict, part: str) -> Labelled:
     """A question of questions.yaml as the fits see it."""
     answerable = True if item["route"] == "answer" else False if item.get("reason") == "not_found" else None
     facts = tuple(item.get("facts", [])) if item["route"] == "answer" else ()
-    return Labelled(item["q"], answerable, facts, tuple(Turn(**t) for t in item.get("history", [])), "questions.yaml")
+    return Labelled(item["q"], answerable, facts, tuple(Turn(**t) for t in item.get("history", [])), "questions.yaml",
+                    part)
+
+
+# Parts written before the changes they are to measure and not read yet: they stay out of the questions asked
+# before (assistant/asked.py), as out of every fit. The other held-out parts, measured and read, are in it.
+UNREAD = {"heldout_users29"}
+
+
+def asked_questions() -> list[asked.Asked]:
+    """The answerable questions of eval/questions.yaml with documents and key facts, but for the UNREAD parts,
+    each wording once."""
+    questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
+    unread = {normalise(item["q"]) for part in UNREAD for item in questions.get(part, [])}
+    out: dict[str, asked.Asked] = {}
+    for part, items in questions.items():
+        for item in items if part not in UNREAD else []:
+            key = normalise(item["q"])
+            # (a follow-up's words alone do not say what was asked)
+            if (item["route"] == "answer" and item.get("docs") and item.get("facts") and not item.get("history")
+                    and key not in unread):
+                out.setdefault(key, asked.Asked(item["q"], part, tuple(item["docs"]), tuple(item["facts"])))
+    return list(out.values())
 
 
 def threshold_questions() -> list[Labelled]:
     """The labelled questions of THRESHOLD_PARTS."""
     questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
-    return [_labelled(item) for part in THRESHOLD_PARTS for item in questions.get(part, [])]
+    return [_labelled(item, part) for part in THRESHOLD_PARTS for item in questions.get(part, [])]
 
 
 def training_questions() -> list[Labelled]:
@@ -109,7 +133,7 @@ def training_questions() -> list[Labelled]:
     for part, items in questions.items():
         if part in HELD_OUT["questions.yaml"]:
             continue
-        out += [_labelled(item) for item in items]
+        out += [_labelled(item, part) for item in items]
     routing = yaml.safe_load((EVAL / "routing.yaml").read_text(encoding="utf-8"))
     held_out |= {normalise(item["q"]) for part in HELD_OUT["routing.yaml"] for item in routing.get(part, [])}
     for part, items in routing.items():
@@ -191,6 +215,12 @@ def _vector(values: dict[str, float], names: tuple[str, ...]) -> list[float]:
 # -- 1. the sentence ranker -----------------------------------------------------------------------------
 
 
+def _retrieve(service: Service, item: Labelled, query: str):
+    """Retrieval for a labelled question as for a new one: its own part is not among the questions asked before."""
+    with asked.withholding(item.part):
+        return retrieve(service.index, query, service.settings)
+
+
 def ranker_examples(service: Service, questions: list[Labelled]) -> list[tuple[list[list[float]], list[int]]]:
     """Per question with key facts: the feature rows of its candidate sentences and which hold a fact."""
     lexicon = service.index.lexicon()
@@ -200,7 +230,7 @@ def ranker_examples(service: Service, questions: list[Labelled]) -> list[tuple[l
             continue
         history = list(item.history)
         query = standalone(item.q, history)
-        found = retrieve(service.index, query, service.settings)
+        found = _retrieve(service, item, query)
         focus, focus_vector = _focus(service, item, query)
         found_sentences = candidates(query, found.passages, lexicon, focus, found.query_vector, focus_vector)
         labels = [int(any(re.search(f, c.text) for f in item.facts)) for c in found_sentences]
@@ -263,7 +293,7 @@ def choose_selection(service: Service, questions: list[Labelled], ranker: Logist
     for item in questions:
         if item.facts:
             query = standalone(item.q, list(item.history))
-            found = retrieve(service.index, query, service.settings)
+            found = _retrieve(service, item, query)
             prepared.append((query, _focus(service, item, query), item, found))
     table = []
     for keep_ratio in keep:
@@ -319,7 +349,7 @@ def answerability_examples(service: Service, questions: list[Labelled]) -> tuple
         query = standalone(item.q, history)
         if service.router.classify(item.q, in_context=query) is not None:
             continue
-        found = retrieve(service.index, query, service.settings)
+        found = _retrieve(service, item, query)
         focus, focus_vector = _focus(service, item, query)
         draft = service.generator.generate(query, found.passages, lexicon, focus, found.query_vector, focus_vector,
                                            found.part_vectors)
@@ -430,6 +460,9 @@ def fit_answerability(service: Service, questions: list[Labelled], folds: int = 
 
 def fit(service: Service, out_dir: Path | None = None) -> dict:
     """Fit both models on `service`'s index and write them; returns what they scored."""
+    remembered = asked_questions()
+    asked.dump(remembered, out_dir / asked.ASKED_PATH.name if out_dir else asked.ASKED_PATH)
+    service.index.remember(remembered)
     questions = training_questions()
     service.generator = ExtractiveGenerator(ranker=None)
     ranker, ranker_scores = fit_ranker(service, questions)
@@ -450,7 +483,7 @@ def fit(service: Service, out_dir: Path | None = None) -> dict:
                                   params={"decline_below": cut, "caveat_from": min(caveat["threshold"], answerability.threshold)})
     answerability_path = out_dir / ANSWERABILITY_PATH.name if out_dir else ANSWERABILITY_PATH
     answerability.dump(answerability_path, fitted=created, scores=scores)
-    return {"ranker": ranker_scores, "ranker_path": str(ranker_path), "answerability": scores,
+    return {"asked": len(remembered), "ranker": ranker_scores, "ranker_path": str(ranker_path), "answerability": scores,
             "answerability_path": str(answerability_path), "model": answerability, "model_ranker": ranker}
 
 
@@ -459,6 +492,7 @@ def summary(result: dict) -> str:
     c = a["chosen"]
     model = result["model"]
     lines = [
+        f"questions asked before: {result['asked']} labelled answerable questions (without {', '.join(sorted(UNREAD))})",
         f"sentence ranker: {r['questions']} questions, {r['sentences']} sentences ({r['fact_sentences']} hold a key fact)",
         f"  best sentence holds a key fact: {r['top1_fact_before']:.3f} ranked by shared words, "
         f"{r['top1_fact_cross_validated']:.3f} fitted (5-fold, by question); one of the best three: "

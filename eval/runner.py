@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
+from assistant.asked import withholding
 from assistant.followup import standalone
 from assistant.generators import Writing
 from assistant.retrieval import STRATEGIES, retrieve
@@ -63,7 +64,8 @@ def run(services: dict[str, Service], configs: list[Config], questions: list[Que
                 history = list(question.history)
                 started = time.perf_counter()
                 written: list[Writing] = []
-                answer = service.ask(question.q, history, strategy=config.strategy, observe=written.append)
+                with withholding(question.part):  # scored as if its part had never been labelled
+                    answer = service.ask(question.q, history, strategy=config.strategy, observe=written.append)
                 latency = (time.perf_counter() - started) * 1000
                 score = Score(question=question.q, part=question.part, config=config.name,
                               expected=f"{question.route}/{question.reason}",
@@ -71,7 +73,9 @@ def run(services: dict[str, Service], configs: list[Config], questions: list[Que
                 ranked = None
                 if question.docs:
                     query = standalone(question.q, history)
-                    ranked = retrieve(service.index, query, service.settings, strategy=config.strategy, k=20).passages
+                    with withholding(question.part):
+                        ranked = retrieve(service.index, query, service.settings, strategy=config.strategy,
+                                          k=20).passages
                     for key, value in retrieval_scores(ranked, question).items():
                         setattr(score, key, value)
                 score.mistake = first_mistake(answer, question, ranked)
