@@ -774,3 +774,15 @@ def test_support_withdrawn_is_a_crisis_and_abuse_told_by_the_asker_a_threat(ques
 def test_speaking_for_the_college_or_taking_an_example_is_the_offices_work(similar_router, question, reason):
     decision = similar_router.classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a college or coalition that has fallen, told in English, is a crisis as it is in Dutch
+    ("The coalition collapsed this morning and the mayor wants to talk to me. What now?", "crisis"),
+    ("our executive fell apart after the budget vote, I don't know what to do first", "crisis"),
+    # ... not a supposition about the rules
+    ("What happens to my severance pay if the coalition collapsed?", None),
+])
+def test_a_fallen_coalition_in_english_is_a_crisis(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
