@@ -2,7 +2,7 @@
 
 A member rarely words a question as the documents do ('kan de vereniging me koppelen aan een ervaren
 wethouder?'), but someone has often asked the same thing before, and which passage answered it is known. The
-labelled questions of eval/questions.yaml (never a held-out part) are written to fitted/asked.json by
+labelled questions of eval/questions.yaml (never a held-out part not yet read) are written to fitted/asked.json by
 `wijzer fit`, each with its documents and the patterns of its key facts; here they are embedded once (cached
 under models_dir) and, for a new question, the passages that hold the key facts of its closest labelled
 questions form one more ranking for the fusion (retrieval.py). Nothing is answered from the file itself: the
@@ -69,9 +69,11 @@ def load(path: Path = ASKED_PATH) -> list[Asked]:
 
 
 def dump(questions: list[Asked], path: Path = ASKED_PATH) -> None:
-    data = {"questions": [{"q": a.q, "part": a.part, "docs": list(a.docs), "facts": list(a.facts)} for a in questions]}
+    """One question a line, so that a refit's diff shows the questions that came or went."""
+    lines = [json.dumps({"q": a.q, "part": a.part, "docs": list(a.docs), "facts": list(a.facts)}, ensure_ascii=False)
+             for a in questions]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    path.write_text('{"questions": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
 
 
 class AskedBefore:
@@ -88,7 +90,7 @@ class AskedBefore:
         self._keys = [_words(a.q) for a in questions]
 
     def vectors(self) -> np.ndarray:
-        """The questions' embeddings, from the cache or computed once (about 10 s for 1,700 questions)."""
+        """The questions' embeddings, from the cache or computed once (a few seconds for 1,700 questions)."""
         with self._lock:
             if self._vectors is None:
                 try:

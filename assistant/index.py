@@ -169,6 +169,7 @@ class Index:
         self._sentence_chunk = np.zeros(0, dtype="int64")  # for each row of the matrix, its chunk's number
         self._sentence_asks = np.zeros(0, dtype=bool)  # for each row, whether the sentence asks (not searched)
         self._quotable: frozenset[str] = frozenset()
+        self._quotable_list: tuple[list[Chunk] | None, list[Chunk]] = (None, [])
         self.remember(asked.load())
 
     # -- the Chroma collections, opened on first use ---------------------------------------------
@@ -462,7 +463,8 @@ class Index:
         return self._asked.search(question, vector, self._answerable_chunks(), neighbours, closest)
 
     def _answerable_chunks(self) -> list[Chunk]:
-        if getattr(self, "_quotable_list", (None,))[0] is not self._chunks:
+        """The quotable served chunks, listed once per set of served chunks."""
+        if self._quotable_list[0] is not self._chunks:
             self._quotable_list = (self._chunks, [c for c in self._chunks if c.chunk_id in self._quotable])
         return self._quotable_list[1]
 
