@@ -99,8 +99,11 @@ class AskedBefore:
                     log.info("embedding %d questions asked before", len(self.questions))
                     vectors = np.asarray([self._embed(a.q) for a in self.questions], dtype="float32")
                     self._vectors = vectors.reshape(len(self.questions), -1)
-                    self._cache.parent.mkdir(parents=True, exist_ok=True)
-                    np.save(self._cache, self._vectors)
+                    try:
+                        self._cache.parent.mkdir(parents=True, exist_ok=True)
+                        np.save(self._cache, self._vectors)
+                    except OSError as exc:  # a read-only install: kept in memory, embedded again next start
+                        log.warning("could not cache the questions asked before in %s: %s", self._cache, exc)
             return self._vectors
 
     def _answering(self, chunks: list[Chunk]) -> list[list[Chunk]]:

@@ -69,3 +69,12 @@ def test_the_committed_file_is_what_fit_writes(tmp_path):
         "assistant/fitted/asked.json is stale: run `wijzer fit --asked-only`"
     parts = {item["part"] for item in json.loads(asked.ASKED_PATH.read_text(encoding="utf-8"))["questions"]}
     assert parts and not parts & UNREAD
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(small_settings, e5, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    assert not ingest(Index(small_settings, e5), progress=False).failed
+    index = Index(small_settings.model_copy(update={"models_dir": blocked}), e5)  # served from a read-only install
+    index.remember([LEAVE])
+    assert _match(index, "Hoeveel weken mag ik thuisblijven als mijn baby geboren is?").ranking()
