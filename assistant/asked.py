@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.fitted import MODELS_DIR
+from assistant.language import phrase_key
 from assistant.models import Chunk
 from assistant.sentences import split
 
@@ -42,10 +43,6 @@ class Asked:
     part: str
     docs: tuple[str, ...]
     facts: tuple[str, ...]
-
-
-def _words(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 @contextmanager
@@ -86,8 +83,8 @@ class AskedBefore:
         self._cache = cache_dir / f"asked-{digest}.npy"  # for this model and these questions
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
-        self._answers: tuple[list[Chunk], list[list[Chunk]]] = ([], [])  # (served chunks, each question's answers)
-        self._keys = [_words(a.q) for a in questions]
+        self._answers: tuple[list[Chunk], list] = ([], [])  # (served chunks, each question's answers: _answering)
+        self._keys = [phrase_key(a.q) for a in questions]  # a question is never its own neighbour
 
     def vectors(self) -> np.ndarray:
         """The questions' embeddings, from the cache or computed once (a few seconds for 1,700 questions)."""
@@ -106,14 +103,23 @@ class AskedBefore:
                         log.warning("could not cache the questions asked before in %s: %s", self._cache, exc)
             return self._vectors
 
-    def _answering(self, chunks: list[Chunk]) -> list[list[Chunk]]:
-        """For each question, the served chunks of its documents that hold one of its key facts."""
-        if self._answers[0] is not chunks:  # once per set of served chunks
+    def _answering(self, chunks: list[Chunk]) -> list[list[tuple[Chunk, list[int]]]]:
+        """For each question, the served chunks of its documents that hold one of its key facts, each with the
+        positions (sentences.split) of its sentences that hold one. Worked out once per set of served chunks."""
+        if self._answers[0] is not chunks:
             by_doc: dict[str, list[Chunk]] = {}
             for chunk in chunks:
                 by_doc.setdefault(chunk.doc.doc_id, []).append(chunk)
             texts = {chunk.chunk_id: chunk.indexed_text() for chunk in chunks}
-            answers = [[c for doc in a.docs for c in by_doc.get(doc, [])
+            sentences: dict[str, list[str]] = {}  # split once per chunk, for all the questions it answers
+
+            def holding(chunk: Chunk, facts: tuple[str, ...]) -> list[int]:
+                if chunk.chunk_id not in sentences:
+                    sentences[chunk.chunk_id] = [s.text for s in split(chunk.text, chunk.section)]
+                return [position for position, text in enumerate(sentences[chunk.chunk_id])
+                        if any(re.search(f, text) for f in facts)]
+
+            answers = [[(c, holding(c, a.facts)) for doc in a.docs for c in by_doc.get(doc, [])
                         if any(re.search(f, texts[c.chunk_id]) for f in a.facts)] for a in self.questions]
             self._answers = (chunks, answers)
         return self._answers[1]
@@ -129,7 +135,7 @@ class AskedBefore:
         if not any(answers):  # none of their documents is served (a test's own corpus): nothing to embed
             return match
         withheld = _WITHHELD.get()
-        key = _words(question)
+        key = phrase_key(question)
         sims = self.vectors() @ vector
         taken = 0
         for i in np.argsort(-sims, kind="stable"):
@@ -138,18 +144,12 @@ class AskedBefore:
             if self.questions[i].part in withheld or self._keys[i] == key or not answers[i]:
                 continue
             taken += 1
-            for chunk in answers[i]:
+            for chunk, positions in answers[i]:
                 match.chunks.setdefault(chunk.chunk_id, (chunk, float(sims[i])))
                 held = match.sentences.setdefault(chunk.chunk_id, {})
-                for position in self._holding(i, chunk):
+                for position in positions:
                     held.setdefault(position, float(sims[i]))
         return match
-
-    def _holding(self, question: int, chunk: Chunk) -> list[int]:
-        """The positions (sentences.split) of the chunk's sentences that hold a key fact of the question."""
-        facts = self.questions[question].facts
-        return [position for position, sentence in enumerate(split(chunk.text, chunk.section))
-                if any(re.search(f, sentence.text) for f in facts)]
 
 
 @dataclass
