@@ -786,3 +786,19 @@ def test_speaking_for_the_college_or_taking_an_example_is_the_offices_work(simil
 def test_a_fallen_coalition_in_english_is_a_crisis(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # wethouders who have just stepped down, told in English or in Dutch, are a crisis in the asker's college
+    ("Three of our aldermen resigned tonight after the vote and I have to face the press tomorrow.", "crisis"),
+    ("twee van onze wethouders zijn gisteren opgestapt na ruzie over de begroting. wat moet ik nu?", "crisis"),
+    # ... having left oneself, then a question about the rules, stays a question about the rules
+    ("I resigned last month. How long do I get the benefit?", None),
+    ("What happens to my pension if I resign?", None),
+    # something of the asker's found out, or about to be made public, is an integrity matter
+    ("Een collega heeft ontdekt dat ik een nevenfunctie niet heb gemeld en dreigt naar de pers te gaan", "integrity"),
+    ("a councillor found out that I never declared my board seat and wants to tell the local paper", "integrity"),
+])
+def test_resignations_and_what_is_found_out_reach_a_person(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
