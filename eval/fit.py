@@ -9,10 +9,8 @@ them to assistant/fitted/, printing what they score.
    eval/answerability.yaml): sending a wethouder away with an answerable question, or giving passages
    that do not answer.
 
-Only training sets are read: the held-out parts of eval/questions.yaml not yet measured and read (UNREAD) and
-the last held-out part of eval/routing.yaml are never used, and a question that also stands in one of them is
-dropped. Held-out parts measured and read since are tuning sets: the ranker learns from them, and the
-answerability model from those that do not choose its threshold (THRESHOLD_PARTS).
+Only training sets are read: the held-out parts of eval/questions.yaml and the last held-out part of
+eval/routing.yaml are never used, and a question that also stands in one of them is dropped.
 """
 
 from __future__ import annotations
@@ -161,37 +159,13 @@ def training_questions() -> list[Labelled]:
 
     unique: dict[str, Labelled] = {}
     for item in out:
-        key = _key(item)
+        key = normalise(item.q) + "|" + "|".join(normalise(t.content) for t in item.history)
         if normalise(item.q) in held_out:
             continue
         old = unique.get(key)
         if old is None or (not old.facts and item.facts):  # keep the copy that knows its facts
             unique[key] = item
     return list(unique.values())
-
-
-def read_part_questions(skip: tuple[str, ...] = ()) -> list[Labelled]:
-    """The labelled questions of the held-out parts already measured and read (all but UNREAD and `skip`), none
-    that `training_questions` holds, each once. Read parts are tuning sets: since session 41 the sentence ranker
-    learns from them too (1,701 questions instead of 692), and the answerability model from those that do not choose
-    its threshold. Fitted without heldout_users28 to heldout_users30 and measured on them, the ranker so trained
-    carried 6 more of their 202 answers (139 -> 145; 7 more with the answerability model's questions added)."""
-    questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
-    known = {_key(item) for item in training_questions()}
-    unread = {normalise(item["q"]) for part in UNREAD for item in questions.get(part, [])}
-    out: list[Labelled] = []
-    for part in sorted(HELD_OUT["questions.yaml"] - UNREAD - set(skip)):
-        for item in questions.get(part, []):
-            labelled = _labelled(item, part)
-            if _key(labelled) not in known and normalise(labelled.q) not in unread:
-                known.add(_key(labelled))
-                out.append(labelled)
-    return out
-
-
-def _key(item: Labelled) -> str:
-    """A question with its conversation: the same words after another history are another question."""
-    return normalise(item.q) + "|" + "|".join(normalise(t.content) for t in item.history)
 
 
 def costs() -> dict[str, float]:
@@ -492,19 +466,16 @@ def fit(service: Service, out_dir: Path | None = None) -> dict:
     asked.dump(remembered, out_dir / asked.ASKED_PATH.name if out_dir else asked.ASKED_PATH)
     service.index.remember(remembered)
     questions = training_questions()
-    read = read_part_questions()
     service.generator = ExtractiveGenerator(ranker=None)
-    ranker, ranker_scores = fit_ranker(service, questions + read)
-    selection, ranker_scores["selection_grid"] = choose_selection(service, questions + read, ranker)
+    ranker, ranker_scores = fit_ranker(service, questions)
+    selection, ranker_scores["selection_grid"] = choose_selection(service, questions, ranker)
     ranker = LogisticModel(ranker.features, ranker.mean, ranker.scale, ranker.coef, ranker.intercept,
                            params=selection)
     ranker_path = out_dir / RANKER_PATH.name if out_dir else RANKER_PATH
     created = time.strftime("%Y-%m-%d")
     ranker.dump(ranker_path, fitted=created, scores=ranker_scores)
     service.generator = ExtractiveGenerator(ranker=ranker, **selection)
-    # (the parts that choose its threshold stay out of what it learns from)
-    read_for_answerability = [item for item in read if item.part not in THRESHOLD_PARTS]
-    answerability, scores = fit_answerability(service, questions + read_for_answerability)
+    answerability, scores = fit_answerability(service, questions)
     cut, scores["out_of_scope_probabilities"] = decline_cut(service, answerability.probability)
     caveat = choose_threshold(scores["curve"], {"sent_away": scores["costs"]["sent_away"],
                                                 "wrong_answer": scores["costs"]["shown_with_caveat"]})
