@@ -53,6 +53,7 @@ _STORY = re.compile(r"[.!?]\s")
 _QUESTIONS_ONLY = re.compile(r"^[^.!]*\?$")
 # A plea for help or for what to do ('wat moet ik juist niet doen'): a person's matter, however the rest is worded.
 _PLEA = re.compile(r"\b(wat (moet|kan|zal) ik( \w+){0,3} doen|wat nu|help(?! (card|cards|line|desk|page))|hulp nodig"
+                   r"|ik weet het( \w+){0,2} niet meer|i don.?t know what to do"
                    r"|what (do|should|can|must) i( \w+){0,3} do|what now)\b")
 # The assistant spoken to ('je', 'your', 'de chatbot'): an attack by resemblance alone must address it, or lie
 # outside the domain and not speak to the association ('jullie'): "wat is die onderzoeksagenda van jullie

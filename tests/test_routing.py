@@ -802,3 +802,16 @@ def test_a_fallen_coalition_in_english_is_a_crisis(question, reason):
 def test_resignations_and_what_is_found_out_reach_a_person(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a party stepping out of the coalition, told by the asker, is a college crisis
+    ("mijn coalitiepartner wil eruit stappen en ik weet het niet meer. wat zegt de hulpkaart?", "crisis"),
+    ("onze grootste partij is vanmiddag uit het college gestapt, hoe moet het verder met mij?", "crisis"),
+    # ... not a question about the rules after it, nor a supposition
+    ("Ik ben afgetreden omdat mijn partij uit de coalitie stapte. Heb ik nog recht op een uitkering?", None),
+    ("Wat gebeurt er met de portefeuilles als een partij uit het college stapt?", None),
+])
+def test_a_party_stepping_out_of_the_coalition_is_a_crisis(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
