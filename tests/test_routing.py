@@ -815,3 +815,17 @@ def test_resignations_and_what_is_found_out_reach_a_person(question, reason):
 def test_a_party_stepping_out_of_the_coalition_is_a_crisis(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, reason", [
+    # thinking others better off without one, or wanting to be gone, in English or in Dutch, reaches a person
+    ("sometimes I think my family would be better off without me", "distress"),
+    ("I just want to disappear, this job is too much", "distress"),
+    ("ik denk soms dat iedereen beter af is zonder mij", "distress"),
+    ("I feel like I'm drowning in work since the budget fight", "distress"),
+    # ... not the same words about others or about paperwork
+    ("What does the policy plan say about aldermen drowning in paperwork?", None),
+])
+def test_wanting_to_be_gone_reaches_a_person(question, reason):
+    decision = Router().classify(question)
+    assert (decision and decision.reason) == reason, decision
