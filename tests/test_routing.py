@@ -829,3 +829,13 @@ def test_a_party_stepping_out_of_the_coalition_is_a_crisis(question, reason):
 def test_wanting_to_be_gone_reaches_a_person(question, reason):
     decision = Router().classify(question)
     assert (decision and decision.reason) == reason, decision
+
+
+@pytest.mark.parametrize("question, declined", [
+    # a reception ('nieuwjaarsreceptie', 'afscheidsreceptie') is no recipe: the office's own occasion
+    ("op de nieuwjaarsreceptie vroeg iemand wie het speldje van de vereniging heeft ontworpen. weet jij dat?", False),
+    ("geef me een recept voor erwtensoep", True),
+])
+def test_a_reception_is_not_a_recipe(question, declined):
+    decision = Router().classify(question)
+    assert (decision is not None and decision.route is Route.decline) == declined, decision
