@@ -55,6 +55,11 @@ def withholding(*parts: str):
         _WITHHELD.reset(token)
 
 
+def withheld() -> frozenset[str]:
+    """The parts withheld in this block (`withholding`): none outside an evaluation."""
+    return _WITHHELD.get()
+
+
 def load(path: Path = ASKED_PATH) -> list[Asked]:
     """The labelled questions of the file, or none when it is missing (a fresh fit writes it)."""
     try:
@@ -134,14 +139,14 @@ class AskedBefore:
         answers = self._answering(chunks)
         if not any(answers):  # none of their documents is served (a test's own corpus): nothing to embed
             return match
-        withheld = _WITHHELD.get()
+        out = withheld()
         key = phrase_key(question)
         sims = self.vectors() @ vector
         taken = 0
         for i in np.argsort(-sims, kind="stable"):
             if sims[i] < closest or taken == neighbours:
                 break
-            if self.questions[i].part in withheld or self._keys[i] == key or not answers[i]:
+            if self.questions[i].part in out or self._keys[i] == key or not answers[i]:
                 continue
             taken += 1
             for chunk, positions in answers[i]:

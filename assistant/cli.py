@@ -126,12 +126,11 @@ def _fit(settings: Settings, args: argparse.Namespace) -> int:
     from eval.fit import fit, rethreshold, summary
 
     if args.asked_only:
-        from assistant import asked
-        from eval.fit import asked_questions
+        from eval.fit import write_remembered
 
-        path = Path(args.out) / asked.ASKED_PATH.name if args.out else asked.ASKED_PATH
-        asked.dump(remembered := asked_questions(), path)
-        print(f"questions asked before: {len(remembered)} written to {path}")
+        remembered, routes = write_remembered(Path(args.out) if args.out else None)
+        print(f"questions asked before: {len(remembered)}; questions routed before: {len(routes)}; written to "
+              f"{args.out or 'assistant/fitted/'}")
         return 0
     if args.threshold_only:
         from assistant.answerability import MODEL_PATH
@@ -147,7 +146,8 @@ def _fit(settings: Settings, args: argparse.Namespace) -> int:
     index = Index(settings, embeddings)
     index.check_model()
     # Built from its parts: the models this command makes may not exist yet.
-    service = Service(settings, index, Router(embeddings=embeddings if settings.routing_similarity else None),
+    router = Router(embeddings=embeddings if settings.routing_similarity else None, cache_dir=settings.models_dir)
+    service = Service(settings, index, router,
                       ExtractiveGenerator(ranker=None), Templates(settings.prompts_dir), answerability=None)
     result = fit(service, Path(args.out) if args.out else None)
     print(summary(result))
@@ -246,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold-only", action="store_true",
                    help="keep the fitted answerability model and choose its threshold anew on the held-out parts read")
     p.add_argument("--asked-only", action="store_true",
-                   help="only write the questions asked before (assistant/fitted/asked.json) from eval/questions.yaml")
+                   help="only write the questions asked and routed before (assistant/fitted/asked.json, routed.json) "
+                        "from eval/questions.yaml")
     p.set_defaults(run=_fit)
     p = sub.add_parser("user", help="accounts for the bureau's workspace at /staff")
     p.add_argument("user_command", choices=["add", "list", "disable", "reset"])

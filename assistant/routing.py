@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant import routed
+from assistant.config import PROJECT_ROOT
 from assistant.language import within_one_edit
 from assistant.models import Route
 
@@ -191,7 +193,8 @@ def _told(text: str) -> bool:
 class Router:
     """Rule-based router: escalation and decline categories, each a list of regular expressions."""
 
-    def __init__(self, rules_path: Path = RULES_PATH, embeddings=None, examples_path: Path = EXAMPLES_PATH):
+    def __init__(self, rules_path: Path = RULES_PATH, embeddings=None, examples_path: Path = EXAMPLES_PATH,
+                 routed_path: Path = routed.ROUTED_PATH, cache_dir: Path = PROJECT_ROOT / ".models"):
         rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
         compile_ = lambda items: [re.compile(p, re.IGNORECASE) for p in items or []]  # noqa: E731
         self._first_person = re.compile(rules["first_person"], re.IGNORECASE)
@@ -210,6 +213,12 @@ class Router:
         self._always_out = compile_(rules["decline"]["out_of_scope"].get("always"))
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
+        self._routed, self._routed_below = None, 0.0
+        if embeddings is not None:
+            before = yaml.safe_load(examples_path.read_text(encoding="utf-8"))["routed_before"]
+            self._routed = routed.RoutedBefore(routed.load(routed_path), embeddings.embed_query, cache_dir,
+                                               int(before["k"]), float(before["temperature"]))
+            self._routed_below = float(before["sensitive_share_below"])
 
     def classify(self, question: str, in_context: str | None = None) -> Decision | None:
         """The route the question's wording demands, or None when retrieval must decide.
@@ -291,7 +300,8 @@ class Router:
             # plea stays a person's matter.
             after_leaving = label in ("crisis", "integrity") and left_then_rules
             weak = relayed and label != "distress"
-            if label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak:
+            if (label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak
+                    and not self._answered_before(text, in_context or question)):
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""), stage="similar")
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.
@@ -300,6 +310,15 @@ class Router:
             if attack or (label == "out_of_scope" and outside):
                 return Decision(Route.decline, label, stage="similar")
         return None
+
+    def _answered_before(self, text: str, question: str) -> bool:
+        """Whether nearly all of the labelled questions closest to this one were answered (their share that went to
+        a person below `sensitive_share_below` in routing_examples.yaml), told with no word of the moment and no
+        plea: then a resemblance to a few hand-written examples does not make it a person's matter."""
+        if self._routed is None or self._situational.search(text) or _PLEA.search(text):
+            return False
+        share = self._routed.sensitive_share(question)
+        return share is not None and share < self._routed_below
 
     def _told_of_others(self, text: str) -> bool:
         """Whether sentences naming others and not the asker come first ('Vorige week werd een collega uit de

@@ -208,6 +208,6 @@ def build_service(settings: Settings) -> Service:
         index.check_model()
     except StoreUnavailable as exc:  # served anyway: questions get 503 until the store is back, then it is checked
         log.error("%s; questions are answered with 503 until it is back", exc)
-    router = Router(embeddings=embeddings if settings.routing_similarity else None)
+    router = Router(embeddings=embeddings if settings.routing_similarity else None, cache_dir=settings.models_dir)
     return Service(settings, index, router, build_generator(settings), Templates(settings.prompts_dir),
                    Answerability.load())

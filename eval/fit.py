@@ -8,6 +8,8 @@ them to assistant/fitted/, printing what they score.
    costs least on cross-validated probabilities, given what each mistake costs (`costs` in
    eval/answerability.yaml): sending a wethouder away with an answerable question, or giving passages
    that do not answer.
+3. The questions asked before (assistant/asked.py) and routed before (assistant/routed.py): the labelled questions
+   themselves, written as they are.
 
 Only training sets are read: the held-out parts of eval/questions.yaml and the last held-out part of
 eval/routing.yaml are never used, and a question that also stands in one of them is dropped.
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant import asked
+from assistant import asked, routed
 from assistant.answerability import FEATURES as ANSWERABILITY_FEATURES
 from assistant.answerability import MODEL_PATH as ANSWERABILITY_PATH
 from assistant.answerability import features
@@ -34,6 +36,7 @@ from assistant.followup import standalone
 from assistant.generators.extractive import FEATURES as RANKER_FEATURES
 from assistant.generators.extractive import RANKER_PATH, ExtractiveGenerator, candidates
 from assistant.models import Turn
+from assistant.routing import SENSITIVE
 from assistant.retrieval import retrieve
 from assistant.service import Service
 from eval.questions import normalise
@@ -123,6 +126,30 @@ def asked_questions() -> list[asked.Asked]:
                     and key not in unread):
                 out.setdefault(key, asked.Asked(item["q"], part, tuple(item["docs"]), tuple(item["facts"])))
     return list(out.values())
+
+
+def routed_questions() -> list[routed.Routed]:
+    """The questions of eval/questions.yaml with the route they should take, answered or sent to a person as a
+    sensitive matter, but for the UNREAD parts, each wording once; no follow-up (its words alone do not say what
+    was asked)."""
+    questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
+    unread = {normalise(item["q"]) for part in UNREAD for item in questions.get(part, [])}
+    out: dict[str, routed.Routed] = {}
+    for part, items in questions.items():
+        for item in items if part not in UNREAD else []:
+            key = normalise(item["q"])
+            label = "answer" if item["route"] == "answer" else item.get("reason")
+            if (label == "answer" or label in SENSITIVE) and not item.get("history") and key not in unread:
+                out.setdefault(key, routed.Routed(item["q"], part, label))
+    return list(out.values())
+
+
+def write_remembered(out_dir: Path | None = None) -> tuple[list[asked.Asked], list[routed.Routed]]:
+    """Write the questions asked before and the questions routed before (into out_dir, else assistant/fitted/)."""
+    remembered, routes = asked_questions(), routed_questions()
+    asked.dump(remembered, out_dir / asked.ASKED_PATH.name if out_dir else asked.ASKED_PATH)
+    routed.dump(routes, out_dir / routed.ROUTED_PATH.name if out_dir else routed.ROUTED_PATH)
+    return remembered, routes
 
 
 def threshold_questions() -> list[Labelled]:
@@ -467,8 +494,7 @@ def fit_answerability(service: Service, questions: list[Labelled], folds: int = 
 
 def fit(service: Service, out_dir: Path | None = None) -> dict:
     """Fit both models on `service`'s index and write them; returns what they scored."""
-    remembered = asked_questions()
-    asked.dump(remembered, out_dir / asked.ASKED_PATH.name if out_dir else asked.ASKED_PATH)
+    remembered, _ = write_remembered(out_dir)
     service.index.remember(remembered)
     questions = training_questions()
     service.generator = ExtractiveGenerator(ranker=None)

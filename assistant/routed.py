@@ -1,0 +1,100 @@
+"""Questions routed before: whether the labelled questions closest to a new one were answered or sent to a person.
+
+The router's resemblance step compares a question with a few dozen hand-written examples (routing_examples.yaml).
+A question that asks what a document says after a story of the asker ('ik zit zo diep in het dossier van de
+sporthal dat ik niet meer objectief ben. heeft de argumentenfabriek daar een tip voor?') can lie closer to a
+distress example than to any answer example, while hundreds of labelled questions like it were answered. The
+labelled questions of eval/questions.yaml (never a held-out part not yet read), each with the route it should take,
+are written to fitted/routed.json by `wijzer fit`; here they are embedded once (cached under the models folder),
+and for a new question the k closest vote, each with weight exp((sim - nearest) / temperature): the share of the
+votes that went to a sensitive route. An evaluation run withholds the question's own part (asked.withholding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.asked import withheld
+from assistant.fitted import MODELS_DIR
+
+log = logging.getLogger(__name__)
+
+ROUTED_PATH = MODELS_DIR / "routed.json"
+ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class Routed:
+    q: str
+    part: str
+    label: str  # 'answer', or the sensitive reason it was labelled with (threat, integrity, crisis, distress)
+
+
+def load(path: Path = ROUTED_PATH) -> list[Routed]:
+    """The labelled questions of the file, or none when it is missing (a fresh fit writes it)."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))["questions"]
+    except FileNotFoundError:
+        log.warning("%s is missing: resemblance is not checked against questions routed before; `wijzer fit` "
+                    "writes it", path)
+        return []
+    return [Routed(i["q"], i["part"], i["label"]) for i in items]
+
+
+def dump(questions: list[Routed], path: Path = ROUTED_PATH) -> None:
+    """One question a line, so that a refit's diff shows the questions that came or went."""
+    lines = [json.dumps({"q": r.q, "part": r.part, "label": r.label}, ensure_ascii=False) for r in questions]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"questions": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+
+
+class RoutedBefore:
+    """The labelled questions with their embeddings."""
+
+    def __init__(self, questions: list[Routed], embed, cache_dir: Path, neighbours: int, temperature: float):
+        self.questions = questions
+        self._embed = embed  # text -> vector, the router's own query embedding
+        self._neighbours = neighbours
+        self._temperature = temperature
+        digest = hashlib.sha1("\n".join(r.q for r in questions).encode()).hexdigest()[:16]
+        self._cache = cache_dir / f"routed-{digest}.npy"  # for these questions (the router has one model)
+        self._lock = threading.Lock()
+        self._vectors: np.ndarray | None = None
+        self._sensitive = np.array([r.label != ANSWER for r in questions], dtype=bool)
+
+    def vectors(self) -> np.ndarray:
+        """The questions' embeddings, from the cache or computed once (about half a minute for 2,300 questions)."""
+        with self._lock:
+            if self._vectors is None:
+                try:
+                    self._vectors = np.load(self._cache)
+                except (OSError, ValueError):
+                    log.info("embedding %d questions routed before", len(self.questions))
+                    vectors = np.asarray([self._embed(r.q) for r in self.questions], dtype="float32")
+                    self._vectors = vectors.reshape(len(self.questions), -1)
+                    try:
+                        self._cache.parent.mkdir(parents=True, exist_ok=True)
+                        np.save(self._cache, self._vectors)
+                    except OSError as exc:  # a read-only install: kept in memory, embedded again next start
+                        log.warning("could not cache the questions routed before in %s: %s", self._cache, exc)
+            return self._vectors
+
+    def sensitive_share(self, question: str) -> float | None:
+        """The share of the closest labelled questions' votes that went to a person, or None with none to ask."""
+        if not self.questions:
+            return None
+        out = withheld()
+        keep = np.array([r.part not in out for r in self.questions], dtype=bool)
+        if not keep.any():
+            return None
+        sims = self.vectors()[keep] @ np.asarray(self._embed(question), dtype="float32")
+        nearest = np.argsort(-sims, kind="stable")[: self._neighbours]
+        weights = np.exp((sims[nearest] - sims[nearest[0]]) / self._temperature)
+        return float((weights * self._sensitive[keep][nearest]).sum() / weights.sum())

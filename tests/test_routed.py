@@ -1,0 +1,73 @@
+"""Questions routed before (assistant/routed.py): the labelled questions the resemblance step asks as well."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import routed
+from assistant.asked import withholding
+from assistant.models import Route
+from assistant.routing import Router
+
+# heldout_users23, read since: a story of the asker, then what a document says; it resembles a distress example
+STORY = ("ik ben raadslid geweest en voelde me vaak half amateur half vakman. noemt de argumentenfabriek die "
+         "spanning ook?")
+
+
+@pytest.fixture(scope="module")
+def empty_bank(tmp_path_factory):
+    path = tmp_path_factory.mktemp("routed") / "routed.json"
+    routed.dump([], path)
+    return path
+
+
+def test_resemblance_alone_escalates_the_story(e5, empty_bank, tmp_path):
+    decision = Router(embeddings=e5, routed_path=empty_bank, cache_dir=tmp_path).classify(STORY)
+    assert decision is not None and decision.route == Route.escalate and decision.stage == "similar"
+
+
+def test_questions_answered_before_outweigh_the_resemblance(e5, tmp_path):
+    router = Router(embeddings=e5, cache_dir=tmp_path)
+    with withholding("heldout_users23"):  # as in an evaluation: its own part is not asked
+        assert router.classify(STORY) is None  # retrieval decides
+
+
+def test_a_word_of_the_moment_keeps_it_a_persons_matter(e5, tmp_path):
+    # heldout_users3: nearly all of its closest labelled questions were answered (what to record is asked often),
+    # but 'gisteren' tells of the asker's own matter now
+    router = Router(embeddings=e5, cache_dir=tmp_path)
+    with withholding("heldout_users3"):
+        decision = router.classify("Een boze inwoner werd gisteren handtastelijk, wat moet ik allemaal vastleggen?")
+        assert router._routed.sensitive_share("Een boze inwoner werd handtastelijk, wat moet ik vastleggen?") < 0.1
+    assert decision is not None and decision.route == Route.escalate and decision.stage == "similar"
+
+
+def test_the_share_counts_only_parts_not_withheld(e5, tmp_path):
+    bank = routed.RoutedBefore([routed.Routed("Ik word bedreigd door een inwoner", "a", "threat"),
+                                routed.Routed("Hoeveel leden heeft de vereniging?", "b", "answer")],
+                               e5.embed_query, tmp_path, neighbours=10, temperature=0.01)
+    assert bank.sensitive_share("Een inwoner bedreigt mij") > 0.5
+    with withholding("a"):
+        assert bank.sensitive_share("Een inwoner bedreigt mij") == 0.0
+    with withholding("a", "b"):
+        assert bank.sensitive_share("Een inwoner bedreigt mij") is None
+    assert list(tmp_path.glob("routed-*.npy")), "the embeddings are cached"
+
+
+def test_the_committed_file_is_what_fit_writes(tmp_path):
+    from eval.fit import UNREAD, routed_questions
+
+    routed.dump(routed_questions(), tmp_path / "routed.json")
+    assert (tmp_path / "routed.json").read_text(encoding="utf-8") == routed.ROUTED_PATH.read_text(encoding="utf-8"), \
+        "assistant/fitted/routed.json is stale: run `wijzer fit --asked-only`"
+    items = json.loads(routed.ROUTED_PATH.read_text(encoding="utf-8"))["questions"]
+    assert {i["label"] for i in items} == {"answer", "threat", "integrity", "crisis", "distress"}
+    assert not {i["part"] for i in items} & UNREAD
+
+
+def test_a_missing_file_leaves_the_resemblance_as_it_was(e5, tmp_path):
+    router = Router(embeddings=e5, routed_path=tmp_path / "missing.json", cache_dir=tmp_path)
+    decision = router.classify(STORY)
+    assert decision is not None and decision.route == Route.escalate
