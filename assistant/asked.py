@@ -30,6 +30,7 @@ from assistant.fitted import MODELS_DIR
 from assistant.language import phrase_key
 from assistant.models import Chunk
 from assistant.sentences import split
+from assistant.vector_cache import embedded
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +96,8 @@ class AskedBefore:
         """The questions' embeddings, from the cache or computed once (a few seconds for 1,700 questions)."""
         with self._lock:
             if self._vectors is None:
-                try:
-                    self._vectors = np.load(self._cache)
-                except (OSError, ValueError):
-                    log.info("embedding %d questions asked before", len(self.questions))
-                    vectors = np.asarray([self._embed(a.q) for a in self.questions], dtype="float32")
-                    self._vectors = vectors.reshape(len(self.questions), -1)
-                    try:
-                        self._cache.parent.mkdir(parents=True, exist_ok=True)
-                        np.save(self._cache, self._vectors)
-                    except OSError as exc:  # a read-only install: kept in memory, embedded again next start
-                        log.warning("could not cache the questions asked before in %s: %s", self._cache, exc)
+                self._vectors = embedded([a.q for a in self.questions], self._embed, self._cache,
+                                         "questions asked before")
             return self._vectors
 
     def _answering(self, chunks: list[Chunk]) -> list[list[tuple[Chunk, list[int]]]]:

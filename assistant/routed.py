@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.asked import withheld
 from assistant.fitted import MODELS_DIR
+from assistant.vector_cache import embedded
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +74,8 @@ class RoutedBefore:
         """The questions' embeddings, from the cache or computed once (about half a minute for 2,300 questions)."""
         with self._lock:
             if self._vectors is None:
-                try:
-                    self._vectors = np.load(self._cache)
-                except (OSError, ValueError):
-                    log.info("embedding %d questions routed before", len(self.questions))
-                    vectors = np.asarray([self._embed(r.q) for r in self.questions], dtype="float32")
-                    self._vectors = vectors.reshape(len(self.questions), -1)
-                    try:
-                        self._cache.parent.mkdir(parents=True, exist_ok=True)
-                        np.save(self._cache, self._vectors)
-                    except OSError as exc:  # a read-only install: kept in memory, embedded again next start
-                        log.warning("could not cache the questions routed before in %s: %s", self._cache, exc)
+                self._vectors = embedded([r.q for r in self.questions], self._embed, self._cache,
+                                         "questions routed before")
             return self._vectors
 
     def sensitive_share(self, question: str) -> float | None:
