@@ -42,6 +42,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     except IndexModelMismatch as exc:
         print(f"wijzer serve: {exc}", file=sys.stderr)
         return 2
+    service.warm()  # the labelled questions embedded before the first member's question, not during it
     uvicorn.run(create_app(settings, service), host=args.host, port=args.port, log_level=settings.log_level.lower())
     return 0
 

@@ -457,6 +457,11 @@ class Index:
         committed assistant/fitted/asked.json)."""
         self._asked = asked.AskedBefore(questions, self.embed_query, self.settings.models_dir, self.model)
 
+    def warm(self) -> None:
+        """The questions asked before embedded now (Service.warm)."""
+        if self._asked.questions:
+            self._asked.vectors()
+
     def asked_search(self, question: str, vector: np.ndarray, neighbours: int, closest: float) -> asked.Match:
         """The quotable served chunks that answered labelled questions close to this one (assistant/asked.py)."""
         self._refresh()

@@ -222,6 +222,11 @@ class Router:
                                                model_tag(embeddings), int(before["k"]), float(before["temperature"]))
             self._routed_below = float(before["sensitive_share_below"])
 
+    def warm(self) -> None:
+        """The questions routed before embedded now (Service.warm)."""
+        if self._routed is not None and self._routed.questions:
+            self._routed.vectors()
+
     def classify(self, question: str, in_context: str | None = None) -> Decision | None:
         """The route the question's wording demands, or None when retrieval must decide.
         `in_context` is the question rewritten with the conversation, for the similarity step: a

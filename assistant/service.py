@@ -41,6 +41,14 @@ class Service:
         self.templates = templates
         self.answerability = answerability
 
+    def warm(self) -> None:
+        """Embed the labelled questions (asked and routed before) now, at start-up, rather than on a member's first
+        question; read from their caches after the first time."""
+        started = time.perf_counter()
+        self.index.warm()
+        self.router.warm()
+        log.info("labelled questions ready in %.1f s", time.perf_counter() - started)
+
     def contact(self) -> ContactInfo:
         c = self.settings.contact
         return ContactInfo(name=c.name, phone=c.phone, email=c.email)

