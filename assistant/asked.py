@@ -14,11 +14,9 @@ its writer's other questions: a part is scored as if it had never been labelled.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from assistant.fitted import MODELS_DIR
 from assistant.language import phrase_key
 from assistant.models import Chunk
 from assistant.sentences import split
-from assistant.vector_cache import embedded
+from assistant.vector_cache import CachedVectors
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +82,14 @@ class AskedBefore:
 
     def __init__(self, questions: list[Asked], embed, cache_dir: Path, model: str):
         self.questions = questions
-        self._embed = embed  # texts -> vectors, the index's own query embedding
-        digest = hashlib.sha1("\n".join([model, *(a.q for a in questions)]).encode()).hexdigest()[:16]
-        self._cache = cache_dir / f"asked-{digest}.npy"  # for this model and these questions
-        self._lock = threading.Lock()
-        self._vectors: np.ndarray | None = None
+        self._vectors = CachedVectors([a.q for a in questions], embed, cache_dir, model, "asked",
+                                      "questions asked before")
         self._answers: tuple[list[Chunk], list] = ([], [])  # (served chunks, each question's answers: _answering)
         self._keys = [phrase_key(a.q) for a in questions]  # a question is never its own neighbour
 
     def vectors(self) -> np.ndarray:
         """The questions' embeddings, from the cache or computed once (a few seconds for 1,700 questions)."""
-        with self._lock:
-            if self._vectors is None:
-                self._vectors = embedded([a.q for a in self.questions], self._embed, self._cache,
-                                         "questions asked before")
-            return self._vectors
+        return self._vectors.get()
 
     def _answering(self, chunks: list[Chunk]) -> list[list[tuple[Chunk, list[int]]]]:
         """For each question, the served chunks of its documents that hold one of its key facts, each with the

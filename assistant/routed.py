@@ -12,10 +12,8 @@ votes that went to a sensitive route. An evaluation run withholds the question's
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +21,7 @@ import numpy as np
 
 from assistant.asked import withheld
 from assistant.fitted import MODELS_DIR
-from assistant.vector_cache import embedded
+from assistant.vector_cache import CachedVectors
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +63,13 @@ class RoutedBefore:
         self._embed = embed  # text -> vector, the router's own query embedding
         self._neighbours = neighbours
         self._temperature = temperature
-        digest = hashlib.sha1("\n".join([model, *(r.q for r in questions)]).encode()).hexdigest()[:16]
-        self._cache = cache_dir / f"routed-{digest}.npy"  # for this model and these questions
-        self._lock = threading.Lock()
-        self._vectors: np.ndarray | None = None
+        self._vectors = CachedVectors([r.q for r in questions], embed, cache_dir, model, "routed",
+                                      "questions routed before")
         self._sensitive = np.array([r.label != ANSWER for r in questions], dtype=bool)
 
     def vectors(self) -> np.ndarray:
         """The questions' embeddings, from the cache or computed once (about half a minute for 2,300 questions)."""
-        with self._lock:
-            if self._vectors is None:
-                self._vectors = embedded([r.q for r in self.questions], self._embed, self._cache,
-                                         "questions routed before")
-            return self._vectors
+        return self._vectors.get()
 
     def sensitive_share(self, question: str) -> float | None:
         """The share of the closest labelled questions' votes that went to a person, or None with none to ask."""

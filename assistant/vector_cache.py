@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,3 +27,25 @@ def embedded(texts: list[str], embed: Callable[[str], list[float]], cache: Path,
     except OSError as exc:
         log.warning("could not cache the %s in %s: %s", what, cache, exc)
     return vectors
+
+
+class CachedVectors:
+    """The vectors of a fixed list of texts, embedded at most once per process and kept in `cache_dir` under a name
+    that depends on the embedding model and the texts, so that a new model or a changed list never reads old ones.
+    Thread-safe: the first caller embeds, the others wait for it."""
+
+    def __init__(self, texts: list[str], embed: Callable[[str], list[float]], cache_dir: Path, model: str,
+                 name: str, what: str):
+        self._texts = texts
+        self._embed = embed
+        digest = hashlib.sha1("\n".join([model, *texts]).encode()).hexdigest()[:16]
+        self.cache = cache_dir / f"{name}-{digest}.npy"
+        self._what = what
+        self._lock = threading.Lock()
+        self._vectors: np.ndarray | None = None
+
+    def get(self) -> np.ndarray:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = embedded(self._texts, self._embed, self.cache, self._what)
+            return self._vectors

@@ -21,6 +21,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,16 +117,10 @@ UNREAD: set[str] = {"heldout_users34"}
 def asked_questions() -> list[asked.Asked]:
     """The answerable questions of eval/questions.yaml with documents and key facts, but for the UNREAD parts,
     each wording once."""
-    questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
-    unread = {normalise(item["q"]) for part in UNREAD for item in questions.get(part, [])}
     out: dict[str, asked.Asked] = {}
-    for part, items in questions.items():
-        for item in items if part not in UNREAD else []:
-            key = normalise(item["q"])
-            # (a follow-up's words alone do not say what was asked)
-            if (item["route"] == "answer" and item.get("docs") and item.get("facts") and not item.get("history")
-                    and key not in unread):
-                out.setdefault(key, asked.Asked(item["q"], part, tuple(item["docs"]), tuple(item["facts"])))
+    for key, part, item in _read_questions():
+        if item["route"] == "answer" and item.get("docs") and item.get("facts"):
+            out.setdefault(key, asked.Asked(item["q"], part, tuple(item["docs"]), tuple(item["facts"])))
     return list(out.values())
 
 
@@ -133,16 +128,25 @@ def routed_questions() -> list[routed.Routed]:
     """The questions of eval/questions.yaml with the route they should take, answered or sent to a person as a
     sensitive matter, but for the UNREAD parts, each wording once; no follow-up (its words alone do not say what
     was asked)."""
+    out: dict[str, routed.Routed] = {}
+    for key, part, item in _read_questions():
+        label = "answer" if item["route"] == "answer" else item.get("reason")
+        if label == "answer" or label in SENSITIVE:
+            out.setdefault(key, routed.Routed(item["q"], part, label))
+    return list(out.values())
+
+
+def _read_questions() -> Iterator[tuple[str, str, dict]]:
+    """(normalised wording, part, item) for every question of eval/questions.yaml that may be remembered: none of
+    the UNREAD parts nor any wording of theirs elsewhere, and no follow-up (its words alone do not say what was
+    asked)."""
     questions = yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
     unread = {normalise(item["q"]) for part in UNREAD for item in questions.get(part, [])}
-    out: dict[str, routed.Routed] = {}
     for part, items in questions.items():
         for item in items if part not in UNREAD else []:
             key = normalise(item["q"])
-            label = "answer" if item["route"] == "answer" else item.get("reason")
-            if (label == "answer" or label in SENSITIVE) and not item.get("history") and key not in unread:
-                out.setdefault(key, routed.Routed(item["q"], part, label))
-    return list(out.values())
+            if key not in unread and not item.get("history"):
+                yield key, part, item
 
 
 def write_remembered(out_dir: Path | None = None) -> tuple[list[asked.Asked], list[routed.Routed]]:
