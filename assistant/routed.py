@@ -8,6 +8,11 @@ labelled questions of eval/questions.yaml (never a held-out part not yet read), 
 are written to fitted/routed.json by `wijzer fit`; here they are embedded once (cached under the models folder),
 and for a new question the k closest vote, each with weight exp((sim - nearest) / temperature): the share of the
 votes that went to a sensitive route. An evaluation run withholds the question's own part (asked.withholding).
+
+The labelled questions the documents do not answer ('not_found': the bureau takes them) and those outside the
+assistant's scope ('out_of_scope') are in the file as well. They stay out of the sensitive share (which weighs
+answered against sent to a person, as it was chosen), and vote on their own: whether the closest labelled questions,
+of every label, were mostly ones the documents do not answer, or mostly out of scope (`shares`).
 """
 
 from __future__ import annotations
@@ -27,13 +32,15 @@ log = logging.getLogger(__name__)
 
 ROUTED_PATH = MODELS_DIR / "routed.json"
 ANSWER = "answer"
+NOT_FOUND = "not_found"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)
 class Routed:
     q: str
     part: str
-    label: str  # 'answer', or the sensitive reason it was labelled with (threat, integrity, crisis, distress)
+    label: str  # 'answer', a sensitive reason (threat, integrity, crisis, distress), 'not_found' or 'out_of_scope'
 
 
 def load(path: Path = ROUTED_PATH) -> list[Routed]:
@@ -65,21 +72,40 @@ class RoutedBefore:
         self._temperature = temperature
         self._vectors = CachedVectors([r.q for r in questions], embed, cache_dir, model, "routed",
                                       "questions routed before")
-        self._sensitive = np.array([r.label != ANSWER for r in questions], dtype=bool)
+        self._labels = np.array([r.label for r in questions])
+        # the sensitive share weighs answered against sent to a person, as it was chosen (session 43)
+        self._answer_or_person = np.array([r.label not in (NOT_FOUND, OUT_OF_SCOPE) for r in questions], dtype=bool)
 
     def vectors(self) -> np.ndarray:
         """The questions' embeddings, from the cache or computed once (about half a minute for 2,300 questions)."""
         return self._vectors.get()
 
-    def sensitive_share(self, question: str) -> float | None:
-        """The share of the closest labelled questions' votes that went to a person, or None with none to ask."""
+    def _votes(self, question: str, among: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The labels of the k closest questions among `among` (and not withheld), and their votes' weights."""
         if not self.questions:
             return None
         out = withheld()
-        keep = np.array([r.part not in out for r in self.questions], dtype=bool)
+        keep = among & np.array([r.part not in out for r in self.questions], dtype=bool)
         if not keep.any():
             return None
         sims = self.vectors()[keep] @ np.asarray(self._embed(question), dtype="float32")
         nearest = np.argsort(-sims, kind="stable")[: self._neighbours]
         weights = np.exp((sims[nearest] - sims[nearest[0]]) / self._temperature)
-        return float((weights * self._sensitive[keep][nearest]).sum() / weights.sum())
+        return self._labels[keep][nearest], weights / weights.sum()
+
+    def sensitive_share(self, question: str) -> float | None:
+        """The share of the closest labelled questions' votes that went to a person, or None with none to ask; among
+        the questions answered or sent to a person only."""
+        votes = self._votes(question, self._answer_or_person)
+        if votes is None:
+            return None
+        labels, weights = votes
+        return float(weights[labels != ANSWER].sum())
+
+    def shares(self, question: str) -> dict[str, float]:
+        """Each label's share of the votes of the closest labelled questions, of every label (empty with none)."""
+        votes = self._votes(question, np.ones(len(self.questions), dtype=bool))
+        if votes is None:
+            return {}
+        labels, weights = votes
+        return {label: float(weights[labels == label].sum()) for label in dict.fromkeys(labels.tolist())}

@@ -213,7 +213,7 @@ class Router:
         self._always_out = compile_(rules["decline"]["out_of_scope"].get("always"))
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
-        self._routed, self._routed_below = None, 0.0
+        self._routed, self._routed_below, self._before_at_least = None, 0.0, {}
         if embeddings is not None:
             from assistant.embeddings import model_tag  # an embeddings object is there: its library is loaded
 
@@ -221,6 +221,8 @@ class Router:
             self._routed = routed.RoutedBefore(routed.load(routed_path), embeddings.embed_query, cache_dir,
                                                model_tag(embeddings), int(before["k"]), float(before["temperature"]))
             self._routed_below = float(before["sensitive_share_below"])
+            self._before_at_least = {routed.NOT_FOUND: float(before["not_found_share_at_least"]),
+                                     routed.OUT_OF_SCOPE: float(before["out_of_scope_share_at_least"])}
 
     def warm(self) -> None:
         """The questions routed before embedded now (Service.warm)."""
@@ -326,6 +328,23 @@ class Router:
             return False
         share = self._routed.sensitive_share(question)
         return share is not None and share < self._routed_below
+
+    def asked_before_as(self, question: str) -> str | None:
+        """How the labelled questions closest to this one were routed, when they agree: 'not_found' when nearly all of
+        the votes went to questions the documents do not answer (a salary in euros, a course's price), 'out_of_scope'
+        when most went to questions outside the assistant's scope and none to a person's matter, told with no word of
+        the moment and no plea (a speech, a series to watch). Shares in routing_examples.yaml (`routed_before`)."""
+        if self._routed is None:
+            return None
+        shares = self._routed.shares(question)
+        if shares.get(routed.NOT_FOUND, 0.0) >= self._before_at_least[routed.NOT_FOUND]:
+            return routed.NOT_FOUND
+        text = normalise(question)
+        person = sum(shares.get(label, 0.0) for label in SENSITIVE)
+        if (shares.get(routed.OUT_OF_SCOPE, 0.0) >= self._before_at_least[routed.OUT_OF_SCOPE]
+                and person < self._routed_below and not self._situational.search(text) and not _PLEA.search(text)):
+            return routed.OUT_OF_SCOPE
+        return None
 
     def _told_of_others(self, text: str) -> bool:
         """Whether sentences naming others and not the asker come first ('Vorige week werd een collega uit de

@@ -20,6 +20,7 @@ from assistant.index import Index
 from assistant.language import quoted_phrases
 from assistant.models import Answer, ContactInfo, Passage, Route, Turn
 from assistant.retrieval import retrieve
+from assistant.routed import NOT_FOUND, OUT_OF_SCOPE
 from assistant.routing import Decision, Router
 from assistant.templates import Templates
 
@@ -127,6 +128,10 @@ class Service:
 
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
+        # With no rule deciding, how the labelled questions closest to this one were routed: when nearly all went to
+        # the bureau unanswered, a likely-looking draft is not trusted either; when most were declined, so is this.
+        before = self.router.asked_before_as(asked) if decision is None else None
+        answered = answered and before != NOT_FOUND
         if decision is not None:  # a person must take over; say first what the documents do say
             # Retrieval was steered to the documents about this matter (the topic): what they say is worth
             # showing beside the person who takes over, unless they lie as far from the question as an
@@ -141,8 +146,11 @@ class Service:
         # in trouble may not name the office; the bureau is the safer answer. Nor is one to the association
         # about its own affairs ('wat kost een leergang bij jullie?'), one that names an acronym or a long word
         # the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or one whose answerability is above
-        # the cut that no labelled out-of-scope question reaches (`wijzer fit`).
-        if (not self.router.in_domain(question) and not self.router.personal(question)
+        # the cut that no labelled out-of-scope question reaches (`wijzer fit`). Unless most of the labelled questions
+        # closest to it were declined as out of scope ('kun je mijn speech schrijven?' speaks of 'mijn', 'write me a
+        # python script for our council website' of the council).
+        if before == OUT_OF_SCOPE or (
+                not self.router.in_domain(question) and not self.router.personal(question)
                 and not self.router.to_association(question)
                 and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
                 and not lexicon.knows_long_word(question) and not self._quotes_documents(question)

@@ -126,13 +126,13 @@ def asked_questions() -> list[asked.Asked]:
 
 
 def routed_questions() -> list[routed.Routed]:
-    """The questions of eval/questions.yaml with the route they should take, answered or sent to a person as a
-    sensitive matter, but for the UNREAD parts, each wording once; no follow-up (its words alone do not say what
-    was asked)."""
+    """The questions of eval/questions.yaml with the route they should take: answered, sent to a person as a
+    sensitive matter, sent to the bureau as not answered by the documents, or declined as out of scope; but for the
+    UNREAD parts, each wording once; no follow-up (its words alone do not say what was asked)."""
     out: dict[str, routed.Routed] = {}
     for key, part, item in _read_questions():
-        label = "answer" if item["route"] == "answer" else item.get("reason")
-        if label == "answer" or label in SENSITIVE:
+        label = routed.ANSWER if item["route"] == "answer" else item.get("reason")
+        if label in (routed.ANSWER, routed.NOT_FOUND, routed.OUT_OF_SCOPE, *SENSITIVE):
             out.setdefault(key, routed.Routed(item["q"], part, label))
     return list(out.values())
 

@@ -63,7 +63,8 @@ def test_the_committed_file_is_what_fit_writes(tmp_path):
     assert (tmp_path / "routed.json").read_text(encoding="utf-8") == routed.ROUTED_PATH.read_text(encoding="utf-8"), \
         "assistant/fitted/routed.json is stale: run `wijzer fit --asked-only`"
     items = json.loads(routed.ROUTED_PATH.read_text(encoding="utf-8"))["questions"]
-    assert {i["label"] for i in items} == {"answer", "threat", "integrity", "crisis", "distress"}
+    assert {i["label"] for i in items} == {"answer", "threat", "integrity", "crisis", "distress", "not_found",
+                                           "out_of_scope"}
     assert not {i["part"] for i in items} & UNREAD
 
 
@@ -83,3 +84,60 @@ def test_each_embedding_model_has_its_own_cache(e5, tmp_path):
 def test_warming_embeds_them_before_the_first_question(e5, tmp_path):
     Router(embeddings=e5, cache_dir=tmp_path).warm()
     assert len(list(tmp_path.glob("routed-*.npy"))) == 1
+
+
+# Hand-written here, not taken from eval/questions.yaml: what a bank of labelled questions votes.
+UNANSWERED = ["Wat is het bruto maandsalaris van een wethouder in euro's?", "Hoeveel verdien ik als wethouder?",
+              "Welk bedrag krijgt een wethouder per maand betaald?", "Wat is de bezoldiging van een wethouder?"]
+OUTSIDE = ["Kun je een grappige toespraak voor de opening van het zwembad schrijven?",
+           "Welke film raad je aan voor vanavond?", "Wat is een goede serie om te kijken na het werk?",
+           "Schrijf een script dat de raadsagenda van de website haalt"]
+
+
+def _bank(tmp_path, labelled: list[tuple[str, str]]):
+    path = tmp_path / "routed.json"
+    routed.dump([routed.Routed(q, "hand", label) for q, label in labelled], path)
+    return path
+
+
+def test_the_sensitive_share_leaves_questions_not_answered_or_declined_out(e5, tmp_path):
+    bank = routed.RoutedBefore([routed.Routed("Ik word bedreigd door een inwoner", "a", "threat"),
+                                routed.Routed("Een inwoner bedreigt mij, hoeveel kost een beveiliger?", "b",
+                                              "not_found")],
+                               e5.embed_query, tmp_path, "e5", neighbours=10, temperature=0.01)
+    assert bank.sensitive_share("Een inwoner bedreigt mij") == 1.0
+    shares = bank.shares("Een inwoner bedreigt mij")
+    assert set(shares) == {"threat", "not_found"} and abs(sum(shares.values()) - 1.0) < 1e-6
+
+
+def test_a_question_whose_neighbours_went_unanswered_goes_to_the_bureau(e5, tmp_path):
+    router = Router(embeddings=e5, routed_path=_bank(tmp_path, [(q, "not_found") for q in UNANSWERED]
+                                                      + [("Hoeveel leden heeft de vereniging?", "answer")]),
+                    cache_dir=tmp_path)
+    assert router.asked_before_as("hoeveel verdient een wethouder eigenlijk per maand?") == "not_found"
+    assert router.asked_before_as("Hoeveel leden telt de vereniging?") is None
+
+
+def test_a_question_whose_neighbours_were_declined_is_declined_unless_it_pleads(e5, tmp_path):
+    router = Router(embeddings=e5, routed_path=_bank(tmp_path, [(q, "out_of_scope") for q in OUTSIDE]
+                                                      + [("Ik word bedreigd door een inwoner", "threat")]),
+                    cache_dir=tmp_path)
+    assert router.asked_before_as("welke serie op netflix raad je aan na een lange raadsvergadering?") == "out_of_scope"
+    assert router.asked_before_as("wat moet ik doen? welke serie raad je aan?") is None
+
+
+def test_the_service_sends_it_to_the_bureau_or_declines_it(service, e5, tmp_path):
+    from assistant.service import Service
+
+    question = "Hoeveel verdient een wethouder per maand?"
+    assert service.ask(question).route == Route.answer  # without the bank: the documents seem to answer it
+
+    bank = _bank(tmp_path, [(q, "not_found") for q in UNANSWERED] + [(q, "out_of_scope") for q in OUTSIDE])
+    router = Router(embeddings=e5, routed_path=bank, cache_dir=tmp_path)
+    remembering = Service(service.settings, service.index, router, service.generator, service.templates,
+                          service.answerability)
+    sent = remembering.ask(question)
+    assert (sent.route, sent.reason) == (Route.escalate, "not_found")
+    asked = "kun je mijn speech voor de opening van de nieuwe sporthal schrijven? iets luchtigs graag"
+    declined = remembering.ask(asked)
+    assert (declined.route, declined.reason) == (Route.decline, "out_of_scope")
