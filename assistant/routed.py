@@ -73,6 +73,7 @@ class RoutedBefore:
         self._vectors = CachedVectors([r.q for r in questions], embed, cache_dir, model, "routed",
                                       "questions routed before")
         self._labels = np.array([r.label for r in questions])
+        self._parts = np.array([r.part for r in questions])
         # the sensitive share weighs answered against sent to a person, as it was chosen (session 43)
         self._answer_or_person = np.array([r.label not in (NOT_FOUND, OUT_OF_SCOPE) for r in questions], dtype=bool)
 
@@ -85,7 +86,7 @@ class RoutedBefore:
         if not self.questions:
             return None
         out = withheld()
-        keep = among & np.array([r.part not in out for r in self.questions], dtype=bool)
+        keep = among & ~np.isin(self._parts, list(out)) if out else among
         if not keep.any():
             return None
         sims = self.vectors()[keep] @ np.asarray(self._embed(question), dtype="float32")
