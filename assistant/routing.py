@@ -330,8 +330,8 @@ class Router:
         return share is not None and share < self._routed_below
 
     def asked_before_as(self, question: str) -> str | None:
-        """How the labelled questions closest to this one were routed, when they agree: 'not_found' when nearly all of
-        the votes went to questions the documents do not answer (a salary in euros, a course's price), 'out_of_scope'
+        """How the labelled questions closest to this one were routed, when they agree: 'not_found' when most of the
+        votes went to questions the documents do not answer (a salary in euros, a course's price), 'out_of_scope'
         when most went to questions outside the assistant's scope and none to a person's matter, told with no word of
         the moment and no plea (a speech, a series to watch). Shares in routing_examples.yaml (`routed_before`)."""
         if self._routed is None:

@@ -128,8 +128,8 @@ class Service:
 
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
-        # With no rule deciding, how the labelled questions closest to this one were routed: when nearly all went to
-        # the bureau unanswered, a likely-looking draft is not trusted either; when most were declined, so is this.
+        # With no rule deciding, how the labelled questions closest to this one were routed: when most went to
+        # the bureau unanswered, a likely-looking draft is not trusted either; when most were declined, so is this one.
         before = self.router.asked_before_as(asked) if decision is None else None
         answered = answered and before != NOT_FOUND
         if decision is not None:  # a person must take over; say first what the documents do say
