@@ -94,10 +94,11 @@ OUTSIDE = ["Kun je een grappige toespraak voor de opening van het zwembad schrij
            "Schrijf een script dat de raadsagenda van de website haalt"]
 
 
-def _bank(tmp_path, labelled: list[tuple[str, str]]):
+def _router(e5, tmp_path, labelled: list[tuple[str, str]]) -> Router:
+    """A router whose questions routed before are `labelled` (question, label) alone."""
     path = tmp_path / "routed.json"
     routed.dump([routed.Routed(q, "hand", label) for q, label in labelled], path)
-    return path
+    return Router(embeddings=e5, routed_path=path, cache_dir=tmp_path)
 
 
 def test_the_sensitive_share_leaves_questions_not_answered_or_declined_out(e5, tmp_path):
@@ -111,17 +112,15 @@ def test_the_sensitive_share_leaves_questions_not_answered_or_declined_out(e5, t
 
 
 def test_a_question_whose_neighbours_went_unanswered_goes_to_the_bureau(e5, tmp_path):
-    router = Router(embeddings=e5, routed_path=_bank(tmp_path, [(q, "not_found") for q in UNANSWERED]
-                                                      + [("Hoeveel leden heeft de vereniging?", "answer")]),
-                    cache_dir=tmp_path)
+    router = _router(e5, tmp_path, [(q, "not_found") for q in UNANSWERED]
+                     + [("Hoeveel leden heeft de vereniging?", "answer")])
     assert router.asked_before_as("hoeveel verdient een wethouder eigenlijk per maand?") == "not_found"
     assert router.asked_before_as("Hoeveel leden telt de vereniging?") is None
 
 
 def test_a_question_whose_neighbours_were_declined_is_declined_unless_it_pleads(e5, tmp_path):
-    router = Router(embeddings=e5, routed_path=_bank(tmp_path, [(q, "out_of_scope") for q in OUTSIDE]
-                                                      + [("Ik word bedreigd door een inwoner", "threat")]),
-                    cache_dir=tmp_path)
+    router = _router(e5, tmp_path, [(q, "out_of_scope") for q in OUTSIDE]
+                     + [("Ik word bedreigd door een inwoner", "threat")])
     assert router.asked_before_as("welke serie op netflix raad je aan na een lange raadsvergadering?") == "out_of_scope"
     assert router.asked_before_as("wat moet ik doen? welke serie raad je aan?") is None
 
@@ -132,8 +131,7 @@ def test_the_service_sends_it_to_the_bureau_or_declines_it(service, e5, tmp_path
     question = "Hoeveel verdient een wethouder per maand?"
     assert service.ask(question).route == Route.answer  # without the bank: the documents seem to answer it
 
-    bank = _bank(tmp_path, [(q, "not_found") for q in UNANSWERED] + [(q, "out_of_scope") for q in OUTSIDE])
-    router = Router(embeddings=e5, routed_path=bank, cache_dir=tmp_path)
+    router = _router(e5, tmp_path, [(q, "not_found") for q in UNANSWERED] + [(q, "out_of_scope") for q in OUTSIDE])
     remembering = Service(service.settings, service.index, router, service.generator, service.templates,
                           service.answerability)
     sent = remembering.ask(question)
