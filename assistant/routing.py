@@ -213,7 +213,7 @@ class Router:
         self._always_out = compile_(rules["decline"]["out_of_scope"].get("always"))
         self._domain = re.compile(rules["domain_terms"], re.IGNORECASE)
         self._similar = _ExampleMatcher(examples_path, embeddings) if embeddings is not None else None
-        self._routed, self._routed_below, self._before_at_least = None, 0.0, {}
+        self._routed, self._routed_below, self._words_below, self._before_at_least = None, 0.0, 0.0, {}
         if embeddings is not None:
             from assistant.embeddings import model_tag  # an embeddings object is there: its library is loaded
 
@@ -221,6 +221,7 @@ class Router:
             self._routed = routed.RoutedBefore(routed.load(routed_path), embeddings.embed_query, cache_dir,
                                                model_tag(embeddings), int(before["k"]), float(before["temperature"]))
             self._routed_below = float(before["sensitive_share_below"])
+            self._words_below = float(before["words_share_below"])
             self._before_at_least = {routed.NOT_FOUND: float(before["not_found_share_at_least"]),
                                      routed.OUT_OF_SCOPE: float(before["out_of_scope_share_at_least"])}
 
@@ -270,12 +271,16 @@ class Router:
         left_then_rules = bool(self._rule_question.search(text) and _LEFT.search(text)) and not _PLEA.search(text)
         # Speaking from the office or the work ('ik heb intimidatie in mijn portefeuille'): a keyword names its subject.
         in_role = self._acting_in_role(text)
+        # Weak evidence (a keyword, personal words) outside distress gives way when nearly all of the labelled
+        # questions closest to this one were answered (`words_share_below` in routing_examples.yaml); asked once.
+        answered = cache(lambda: self._answered_before(text, in_context or question, self._words_below))
         for always, _, keywords, decision in candidates:
             if decision.reason == "crisis" and left_then_rules:
                 continue
             if any(p.search(text) for p in always):
                 return replace(decision, stage="pattern")
-            if _fuzzy_hit(words, keywords) and not in_role:
+            if (_fuzzy_hit(words, keywords) and not in_role
+                    and (decision.urgent or decision.reason == "distress" or not answered())):
                 return replace(decision, stage="keyword")
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
         # a person's matter; strong evidence (patterns above) still does.
@@ -286,7 +291,8 @@ class Router:
         relayed = (bool(_RELAYED.search(text) or (_CLOSE_ONE_SAYS.search(text) and not _AT_ASKER.search(text)))
                    and not _PLEA.search(text))
         for _, when_personal, _, decision in candidates if personal and not calm else []:
-            if any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress"):
+            if (any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress")
+                    and (decision.urgent or decision.reason == "distress" or not answered())):
                 return replace(decision, stage="personal")
         if any(p.search(text) for p in self._always_out):
             return Decision(Route.decline, "out_of_scope", firm=True, stage="pattern")
@@ -320,14 +326,15 @@ class Router:
                 return Decision(Route.decline, label, stage="similar")
         return None
 
-    def _answered_before(self, text: str, question: str) -> bool:
+    def _answered_before(self, text: str, question: str, below: float | None = None) -> bool:
         """Whether nearly all of the labelled questions closest to this one were answered (their share that went to
-        a person below `sensitive_share_below` in routing_examples.yaml), told with no word of the moment and no
-        plea: then a resemblance to a few hand-written examples does not make it a person's matter."""
+        a person below `below`, by default `sensitive_share_below` in routing_examples.yaml), told with no word of
+        the moment and no plea: then a resemblance to a few hand-written examples does not make it a person's
+        matter."""
         if self._routed is None or self._situational.search(text) or _PLEA.search(text):
             return False
         share = self._routed.sensitive_share(question)
-        return share is not None and share < self._routed_below
+        return share is not None and share < (self._routed_below if below is None else below)
 
     def asked_before_as(self, question: str) -> str | None:
         """How the labelled questions closest to this one were routed, when they agree: 'not_found' when most of the

@@ -125,6 +125,31 @@ def test_a_question_whose_neighbours_were_declined_is_declined_unless_it_pleads(
     assert router.asked_before_as("wat moet ik doen? welke serie raad je aan?") is None
 
 
+# Hand-written answered questions about what the bureau and the confidential advisers are for.
+ANSWERED = ["Kan ik bij het bureau terecht met vragen over mijn rechtspositie?",
+            "Helpt het bureau ook bij vragen over arbeidsvoorwaarden?",
+            "Waarmee kan ik bij het bureau van de vereniging terecht?",
+            "Geeft het bureau ook advies over salaris en verlof van wethouders?",
+            "Kan ik met een vertrouwenspersoon praten als het werk zwaar is?",
+            "Is er bij de vereniging een vertrouwenspersoon voor wethouders?"]
+
+
+def test_personal_words_give_way_when_nearly_all_like_it_were_answered(e5, empty_bank, tmp_path):
+    # heldout_users27, read since: 'mijn' and 'bedreigingen' made it a threat by personal words alone
+    asked = ("kan ik bij het bureau ook terecht met vragen over mijn arbeidsvoorwaarden, of is dat alleen voor "
+             "crises en bedreigingen?")
+    alone = Router(embeddings=e5, routed_path=empty_bank, cache_dir=tmp_path).classify(asked)
+    assert alone is not None and (alone.reason, alone.stage) == ("threat", "personal")
+    router = _router(e5, tmp_path, [(q, "answer") for q in ANSWERED])
+    assert router.classify(asked) is None  # retrieval decides
+    # never distress, and never a pattern (strong evidence): those stay a person's matter whatever the bank says
+    heavy = router.classify("Kan ik ook bij een vertrouwenspersoon terecht als het ambt me gewoon zwaar valt?")
+    assert heavy is not None and (heavy.reason, heavy.stage) == ("distress", "personal")
+    threatened = router.classify("kan ik bij het bureau ook terecht met vragen over mijn arbeidsvoorwaarden nu ik "
+                                 "bedreigd word?")
+    assert threatened is not None and (threatened.reason, threatened.stage) == ("threat", "pattern")
+
+
 def test_the_service_sends_it_to_the_bureau_or_declines_it(service, e5, tmp_path):
     from assistant.service import Service
 
