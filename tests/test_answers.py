@@ -314,6 +314,9 @@ def test_a_question_no_document_answers_goes_to_the_bureau(service, question):
     "er zijn mensen in mijn huis binnengedrongen",
     "ze gooien eieren en stenen tegen mijn raam",
     "iemand belt me steeds en zegt dat hij onderweg is naar mijn huis",
+    # followed on the way home, and still followed (session 47)
+    "er rijdt al sinds het stadhuis een busje achter me aan en ik durf niet naar huis",
+    "a car has been tailing me since the council meeting and it's still behind me",
 ])
 def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     answer = service.ask(question)
@@ -330,6 +333,8 @@ def test_danger_now_leads_with_112_however_it_is_worded(service, question):
     "Wat doe ik als iemand een steen door mijn ruit gooit?",
     "Who decides on a broken window at the town hall?",
     "De raad probeert via een motie van wantrouwen mijn vertrek te forceren",  # forcing, but no door or window
+    "de pers zit achter me aan sinds het rapport, wat moet ik doen?",  # hounded, not followed on the road
+    "mijn auto staat achter het gemeentehuis, mag ik daar parkeren?",
 ])
 def test_ordinary_questions_with_now_or_house_are_not_urgent(service, question):
     assert not service.ask(question).urgent
