@@ -223,6 +223,7 @@ class Router:
             self._routed_below = float(before["sensitive_share_below"])
             self._words_below = float(before["words_share_below"])
             self._before_at_least = {routed.NOT_FOUND: float(before["not_found_share_at_least"]),
+                                     routed.ANSWER: float(before["answer_share_at_least"]),
                                      routed.OUT_OF_SCOPE: float(before["out_of_scope_share_at_least"])}
 
     def warm(self) -> None:
@@ -340,12 +341,15 @@ class Router:
         """How the labelled questions closest to this one were routed, when they agree: 'not_found' when most of the
         votes went to questions the documents do not answer (a salary in euros, a course's price), 'out_of_scope'
         when most went to questions outside the assistant's scope and none to a person's matter, told with no word of
-        the moment and no plea (a speech, a series to watch). Shares in routing_examples.yaml (`routed_before`)."""
+        the moment and no plea (a speech, a series to watch); 'answer' when nearly all went to questions the documents
+        answered. Shares in routing_examples.yaml (`routed_before`)."""
         if self._routed is None:
             return None
         shares = self._routed.shares(question)
         if shares.get(routed.NOT_FOUND, 0.0) >= self._before_at_least[routed.NOT_FOUND]:
             return routed.NOT_FOUND
+        if shares.get(routed.ANSWER, 0.0) >= self._before_at_least[routed.ANSWER]:
+            return routed.ANSWER
         text = normalise(question)
         person = sum(shares.get(label, 0.0) for label in SENSITIVE)
         if (shares.get(routed.OUT_OF_SCOPE, 0.0) >= self._before_at_least[routed.OUT_OF_SCOPE]

@@ -20,7 +20,7 @@ from assistant.index import Index
 from assistant.language import quoted_phrases
 from assistant.models import Answer, ContactInfo, Passage, Route, Turn
 from assistant.retrieval import retrieve
-from assistant.routed import NOT_FOUND, OUT_OF_SCOPE
+from assistant.routed import ANSWER, NOT_FOUND, OUT_OF_SCOPE
 from assistant.routing import Decision, Router
 from assistant.templates import Templates
 
@@ -129,9 +129,11 @@ class Service:
         signals = features(query, found, draft, lexicon, self.router.personal(question))
         answered = bool(draft.text) and self.answerability.answers(signals)
         # With no rule deciding, how the labelled questions closest to this one were routed: when most went to
-        # the bureau unanswered, a likely-looking draft is not trusted either; when most were declined, so is this one.
+        # the bureau unanswered, a likely-looking draft is not trusted either; when nearly all were answered, a draft
+        # the answerability model doubts is given; when most were declined, so is this one.
         before = self.router.asked_before_as(asked) if decision is None else None
-        answered = answered and before != NOT_FOUND
+        outside = decision is None and self._outside(question, found, draft, lexicon, signals)
+        answered = (answered or (bool(draft.text) and before == ANSWER and not outside)) and before != NOT_FOUND
         if decision is not None:  # a person must take over; say first what the documents do say
             # Retrieval was steered to the documents about this matter (the topic): what they say is worth
             # showing beside the person who takes over, unless they lie as far from the question as an
@@ -142,23 +144,25 @@ class Service:
         if answered:
             return Plan(Route.answer, "answer", [], self.templates.render("answer_intro"), draft, asked, found.passages,
                         [f"_{self.templates.render('disclaimer')}_"])
-        # A question about the asker's own life is never declined for lack of domain words: a person
-        # in trouble may not name the office; the bureau is the safer answer. Nor is one to the association
-        # about its own affairs ('wat kost een leergang bij jullie?'), one that names an acronym or a long word
-        # the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or one whose answerability is above
-        # the cut that no labelled out-of-scope question reaches (`wijzer fit`). Unless most of the labelled questions
-        # closest to it were declined as out of scope ('kun je mijn speech schrijven?' speaks of 'mijn', 'write me a
-        # python script for our council website' of the council).
-        if before == OUT_OF_SCOPE or (
-                not self.router.in_domain(question) and not self.router.personal(question)
-                and not self.router.to_association(question)
-                and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
-                and not lexicon.knows_long_word(question) and not self._quotes_documents(question)
-                and (not draft.text or self.answerability.may_decline(signals))):
+        # Out of scope, or most of the labelled questions closest to it were declined as out of scope ('kun je mijn
+        # speech schrijven?' speaks of 'mijn', 'write me a python script for our council website' of the council).
+        if before == OUT_OF_SCOPE or outside:
             return Plan(Route.decline, "out_of_scope", [self.templates.render("decline_out_of_scope")])
         # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
         return self._escalate(Decision(Route.escalate, "not_found"), shown, question, asked, found.passages)
+
+    def _outside(self, question: str, found, draft, lexicon, signals) -> bool:
+        """Whether the question lies outside the assistant's scope. A question about the asker's own life never
+        does for lack of domain words: a person in trouble may not name the office; the bureau is the safer answer.
+        Nor does one to the association about its own affairs ('wat kost een leergang bij jullie?'), one that names an
+        acronym or a long word the documents use ('Waar staat VUCA voor?', 'onkreukbaarheid'), or one whose
+        answerability is above the cut that no labelled out-of-scope question reaches (`wijzer fit`)."""
+        return (not self.router.in_domain(question) and not self.router.personal(question)
+                and not self.router.to_association(question)
+                and found.best_dense < self.settings.min_dense_in_domain and not lexicon.knows_acronym(question)
+                and not lexicon.knows_long_word(question) and not self._quotes_documents(question)
+                and (not draft.text or self.answerability.may_decline(signals)))
 
     def _quotes_documents(self, question: str) -> bool:
         """Whether the question quotes a phrase of the documents word for word ('"niet alles wat kan, mag"')."""

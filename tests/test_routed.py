@@ -164,3 +164,28 @@ def test_the_service_sends_it_to_the_bureau_or_declines_it(service, e5, tmp_path
     asked = "kun je mijn speech voor de opening van de nieuwe sporthal schrijven? iets luchtigs graag"
     declined = remembering.ask(asked)
     assert (declined.route, declined.reason) == (Route.decline, "out_of_scope")
+
+
+# Hand-written answered questions about the office's emblem (the beleidsplan's 'ambtsteken').
+EMBLEM = ["Wanneer heeft de vereniging het ambtsteken voor wethouders laten maken?",
+          "Wie heeft het ambtsteken van de wethouders ontworpen?",
+          "Waar staat de boom in het ambtsteken voor?",
+          "Ter gelegenheid waarvan liet de vereniging een herkenningsteken voor wethouders ontwikkelen?"]
+
+
+def test_a_draft_the_model_doubts_is_given_when_nearly_all_like_it_were_answered(service, e5, tmp_path):
+    from assistant.service import Service
+
+    # heldout_users5, read since: the answerability model sends it to the bureau
+    question = "Bij welk jubileum kwam dat ambtsteken er?"
+    plain = Service(service.settings, service.index, _router(e5, tmp_path / "none", []), service.generator,
+                    service.templates, service.answerability)
+    sent = plain.ask(question)
+    assert (sent.route, sent.reason) == (Route.escalate, "not_found")
+    remembering = Service(service.settings, service.index, _router(e5, tmp_path / "emblem",
+                                                                   [(q, "answer") for q in EMBLEM]),
+                          service.generator, service.templates, service.answerability)
+    given = remembering.ask(question)
+    assert given.route == Route.answer and "15 jarig bestaan" in given.answer
+    # not a question outside the assistant's scope, whatever its neighbours
+    assert remembering.ask("what's the capital of australia?").route == Route.decline
