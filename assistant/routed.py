@@ -12,7 +12,7 @@ votes that went to a sensitive route. An evaluation run withholds the question's
 The labelled questions the documents do not answer ('not_found': the bureau takes them) and those outside the
 assistant's scope ('out_of_scope') are in the file as well. They stay out of the sensitive share (which weighs
 answered against sent to a person, as it was chosen), and vote on their own: whether the closest labelled questions,
-of every label, were mostly ones the documents do not answer, or mostly out of scope (`shares`).
+of every label, were mostly ones the documents do not answer, mostly out of scope, or nearly all answered (`shares`).
 """
 
 from __future__ import annotations

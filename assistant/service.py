@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from assistant.answerability import Answerability, features
+from assistant.bm25 import BM25Index
 from assistant.config import Settings
 from assistant.embeddings import CachedEmbeddings, build_embeddings
 from assistant.errors import StoreUnavailable
@@ -19,7 +20,7 @@ from assistant.generators import Draft, Generator, Writing, build_generator
 from assistant.index import Index
 from assistant.language import quoted_phrases
 from assistant.models import Answer, ContactInfo, Passage, Route, Turn
-from assistant.retrieval import retrieve
+from assistant.retrieval import Retrieval, retrieve
 from assistant.routed import ANSWER, NOT_FOUND, OUT_OF_SCOPE
 from assistant.routing import Decision, Router
 from assistant.templates import Templates
@@ -152,7 +153,8 @@ class Service:
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
         return self._escalate(Decision(Route.escalate, "not_found"), shown, question, asked, found.passages)
 
-    def _outside(self, question: str, found, draft, lexicon, signals) -> bool:
+    def _outside(self, question: str, found: Retrieval, draft: Draft, lexicon: BM25Index,
+                 signals: dict[str, float]) -> bool:
         """Whether the question lies outside the assistant's scope. A question about the asker's own life never
         does for lack of domain words: a person in trouble may not name the office; the bureau is the safer answer.
         Nor does one to the association about its own affairs ('wat kost een leergang bij jullie?'), one that names an
