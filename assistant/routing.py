@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -272,16 +273,21 @@ class Router:
         left_then_rules = bool(self._rule_question.search(text) and _LEFT.search(text)) and not _PLEA.search(text)
         # Speaking from the office or the work ('ik heb intimidatie in mijn portefeuille'): a keyword names its subject.
         in_role = self._acting_in_role(text)
-        # Weak evidence (a keyword, personal words) outside distress gives way when nearly all of the labelled
-        # questions closest to this one were answered (`words_share_below` in routing_examples.yaml); asked once.
-        answered = cache(lambda: self._answered_before(text, in_context or question, self._words_below))
+        # How much of the closest labelled questions' votes went to a person: asked once, by the weak evidence here
+        # and the resemblance below. Weak evidence (a keyword, personal words) outside distress and danger gives way
+        # when nearly all of them were answered (`words_share_below` in routing_examples.yaml).
+        share = cache(lambda: self._routed.sensitive_share(in_context or question) if self._routed else None)
+
+        def gives_way(decision: Decision) -> bool:
+            return (not decision.urgent and decision.reason != "distress"
+                    and self._answered_before(text, share, self._words_below))
+
         for always, _, keywords, decision in candidates:
             if decision.reason == "crisis" and left_then_rules:
                 continue
             if any(p.search(text) for p in always):
                 return replace(decision, stage="pattern")
-            if (_fuzzy_hit(words, keywords) and not in_role
-                    and (decision.urgent or decision.reason == "distress" or not answered())):
+            if _fuzzy_hit(words, keywords) and not in_role and not gives_way(decision):
                 return replace(decision, stage="keyword")
         # Told in calm and then asked how things are: the weak evidence (personal words, resemblance) does not make it
         # a person's matter; strong evidence (patterns above) still does.
@@ -293,7 +299,7 @@ class Router:
                    and not _PLEA.search(text))
         for _, when_personal, _, decision in candidates if personal and not calm else []:
             if (any(p.search(text) for p in when_personal) and not (relayed and decision.reason != "distress")
-                    and (decision.urgent or decision.reason == "distress" or not answered())):
+                    and not gives_way(decision)):
                 return replace(decision, stage="personal")
         if any(p.search(text) for p in self._always_out):
             return Decision(Route.decline, "out_of_scope", firm=True, stage="pattern")
@@ -317,7 +323,7 @@ class Router:
             after_leaving = label in ("crisis", "integrity") and left_then_rules
             weak = relayed and label != "distress"
             if (label in SENSITIVE and about_me and not asks and not visiting and not after_leaving and not weak
-                    and not self._answered_before(text, in_context or question)):
+                    and not self._answered_before(text, share, self._routed_below)):
                 return Decision(Route.escalate, label, topic=self._topics.get(label, ""), stage="similar")
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.
@@ -327,15 +333,15 @@ class Router:
                 return Decision(Route.decline, label, stage="similar")
         return None
 
-    def _answered_before(self, text: str, question: str, below: float | None = None) -> bool:
-        """Whether nearly all of the labelled questions closest to this one were answered (their share that went to
-        a person below `below`, by default `sensitive_share_below` in routing_examples.yaml), told with no word of
-        the moment and no plea: then a resemblance to a few hand-written examples does not make it a person's
-        matter."""
+    def _answered_before(self, text: str, share: Callable[[], float | None], below: float) -> bool:
+        """Whether nearly all of the labelled questions closest to this one were answered (`share()`, their share
+        that went to a person, below `below`: `sensitive_share_below` or `words_share_below` in
+        routing_examples.yaml), told with no word of the moment and no plea: then a resemblance to a few hand-written
+        examples, or weak evidence, does not make it a person's matter."""
         if self._routed is None or self._situational.search(text) or _PLEA.search(text):
             return False
-        share = self._routed.sensitive_share(question)
-        return share is not None and share < (self._routed_below if below is None else below)
+        value = share()
+        return value is not None and value < below
 
     def asked_before_as(self, question: str) -> str | None:
         """How the labelled questions closest to this one were routed, when they agree: 'not_found' when most of the

@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -133,8 +134,9 @@ class Service:
         # the bureau unanswered, a likely-looking draft is not trusted either; when nearly all were answered, a draft
         # the answerability model doubts is given; when most were declined, so is this one.
         before = self.router.asked_before_as(asked) if decision is None else None
-        outside = decision is None and self._outside(question, found, draft, lexicon, signals)
-        answered = (answered or (bool(draft.text) and before == ANSWER and not outside)) and before != NOT_FOUND
+        # out of scope (Service._outside): asked only where it decides, never for a question answered outright
+        outside = cache(lambda: self._outside(question, found, draft, lexicon, signals))
+        answered = (answered or (bool(draft.text) and before == ANSWER and not outside())) and before != NOT_FOUND
         if decision is not None:  # a person must take over; say first what the documents do say
             # Retrieval was steered to the documents about this matter (the topic): what they say is worth
             # showing beside the person who takes over, unless they lie as far from the question as an
@@ -147,7 +149,7 @@ class Service:
                         [f"_{self.templates.render('disclaimer')}_"])
         # Out of scope, or most of the labelled questions closest to it were declined as out of scope ('kun je mijn
         # speech schrijven?' speaks of 'mijn', 'write me a python script for our council website' of the council).
-        if before == OUT_OF_SCOPE or outside:
+        if before == OUT_OF_SCOPE or outside():
             return Plan(Route.decline, "out_of_scope", [self.templates.render("decline_out_of_scope")])
         # Not sure the documents answer it: the bureau, and what the documents say when that is likely enough to help.
         shown = draft if draft.text and self.answerability.worth_showing(signals) else None
