@@ -328,7 +328,9 @@ class Router:
             # A question to the association ('wat kost een leergang bij jullie?') is about its own affairs, for the
             # bureau when the documents do not answer: neither an attack nor out of scope by resemblance alone.
             outside = not (self.in_domain(question) or _ASSOCIATION.search(text))
-            attack = label == "injection" and (_ADDRESSED.search(text) or outside)
+            # (Outside the domain, an attack must not be the asker telling of themselves: 'ik lig 's nachts te malen
+            # en word er gek van' resembles a jailbreak's wording, not its intent.)
+            attack = label == "injection" and (_ADDRESSED.search(text) or (outside and not self._first_person.search(own)))
             if attack or (label == "out_of_scope" and outside):
                 return Decision(Route.decline, label, stage="similar")
         return None
