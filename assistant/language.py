@@ -112,9 +112,22 @@ def asking_part(question: str) -> str:
     return _SCENE.sub("", asking)
 
 
+# A part asks when it ends in a question mark or opens as a question or a request does ('En hoe lang ...', 'Noem
+# ook ...'); a part that only tells ('... draaiende moesten houden? ik denk aan de coronatijd', 'Ik ben zwanger en
+# wanneer begint mijn verlof?') is the story around a question, not a second one.
+_ASKS = re.compile(rf"^\s*((en|and|maar|but|of|or)\s+)?({_OPENS_QUESTION}|noem|geef|leg|vertel|could|should|would|did"
+                   rf"|has|have|was|were|name|give|tell|explain|list)\b", re.IGNORECASE)
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a question asks, when it asks more than one; else []."""
-    parts = [part.strip(" ,?") for part in _PARTS.split(question)]
+    pieces, start = [], 0
+    for separator in _PARTS.finditer(question):
+        pieces.append((question[start:separator.start()], separator.group(0).startswith("?")))
+        start = separator.end()
+    pieces.append((question[start:], question.rstrip().endswith("?")))
+    parts = [piece.strip(" ,?") for piece, marked in pieces
+             if marked or _ASKS.match(re.split(r"(?<=[.!])\s+", piece.strip())[-1])]
     parts = [part for part in parts if len(part.split()) >= 3]
     return parts if len(parts) >= 2 else []
 

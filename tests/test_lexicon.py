@@ -179,6 +179,13 @@ def test_a_sentence_that_lists_as_many_as_asked_holds_what_is_asked(question, se
     ("Kan ik ontheffing krijgen, en wie beslist daarover?", ["Kan ik ontheffing krijgen", "wie beslist daarover"]),
     ("Wat is het verschil tussen de arenacultuur en de debatcultuur?", []),
     ("Ik ben 58 en wethouder sinds 2014. Tot wanneer loopt mijn uitkering?", []),
+    # what is told around a question is no second question
+    ("Welke crises noemt het beleidsplan? Ik denk aan de coronatijd", []),
+    ("Ik ben zwanger en wanneer begint mijn verlof? En krijg ik dan salaris?",
+     ["wanneer begint mijn verlof", "En krijg ik dan salaris"]),
+    ("hoe lang duurt mijn verlof. en wat krijg ik betaald", ["hoe lang duurt mijn verlof.", "wat krijg ik betaald"]),
+    ("Ik denk aan het bestuur. Hoeveel zetels heeft het, en moet je zittend wethouder zijn?",
+     ["Ik denk aan het bestuur. Hoeveel zetels heeft het", "moet je zittend wethouder zijn"]),
 ])
 def test_a_question_that_asks_two_things_is_split_where_the_second_starts(question, parts):
     assert question_parts(question) == parts
