@@ -211,15 +211,13 @@ def _retrieve(index: Index, question: str, settings: Settings, strategy: str | N
     quotable = index.quotable_chunks()
     ranked = sorted((p for p in passages.values() if p.chunk.chunk_id in quotable), key=lambda p: p.score, reverse=True)
     chosen = _dedupe(ranked, k)
-    # The passage BM25 ranks first keeps a place: when one chunk alone holds the question's rare words
-    # ('afleveradres'), the fused ranks of generic dense matches, all alike in similarity, can push it out. Far
-    # ahead of the next it takes the last place; else it comes after the k chosen.
+    # The passage BM25 ranks first, far ahead of the next, keeps a place (the last): when one chunk alone holds
+    # the question's rare words ('afleveradres'), the fused ranks of generic dense matches, all alike in
+    # similarity, can push it out.
     lead = lexical[0][0].chunk_id if lexical else None
-    if lead in quotable and lead not in {p.chunk.chunk_id for p in chosen}:
-        if len(lexical) > 1 and lexical[0][1] >= LEXICAL_LEAD * lexical[1][1] and len(chosen) == k:
-            chosen[-1] = passages[lead]
-        elif strategy == "hybrid":
-            chosen.append(passages[lead])
+    if (len(lexical) > 1 and lexical[0][1] >= LEXICAL_LEAD * lexical[1][1] and lead in quotable
+            and len(chosen) == k and lead not in {p.chunk.chunk_id for p in chosen}):
+        chosen[-1] = passages[lead]
     chosen += _list_starts(index, chosen, passages, quotable)
     measured = index.similarities([p.chunk.chunk_id for p in chosen if p.dense_similarity is None], vector)
     for passage in chosen:
