@@ -103,11 +103,15 @@ _SCENE = re.compile(rf"(?<=\w)\s*,?\s+\b((als|wanneer|nu|sinds|if|when|since|aft
                     r"|(omdat|want|terwijl|nadat|voordat|doordat|zodat|because|while)\b)[^,?]*", re.IGNORECASE)
 
 
+# Where one sentence of a question ends and the next begins.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
 def asking_part(question: str) -> str:
     """What a question asks, without the story told before it and the clauses that set its scene:
     'Ik lig in het ziekenhuis. Mag de burgemeester verlof voor mij aanvragen als ik in coma lig?' asks
     'Mag de burgemeester verlof voor mij aanvragen'."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
+    sentences = [s for s in _SENTENCE_BREAK.split(question.strip()) if s]
     asking = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
     return _SCENE.sub("", asking)
 
@@ -127,7 +131,7 @@ def question_parts(question: str) -> list[str]:
         start = separator.end()
     pieces.append((question[start:], question.rstrip().endswith("?")))
     parts = [piece.strip(" ,?") for piece, marked in pieces
-             if marked or _ASKS.match(re.split(r"(?<=[.!])\s+", piece.strip())[-1])]
+             if marked or _ASKS.match(_SENTENCE_BREAK.split(piece.strip())[-1])]
     parts = [part for part in parts if len(part.split()) >= 3]
     return parts if len(parts) >= 2 else []
 
