@@ -119,6 +119,27 @@ def test_the_sentence_after_the_best_one_comes_along_when_it_holds_the_way_out(s
     assert "moet in de gemeente wonen" in answer.answer and "ontheffing verlenen" in answer.answer
 
 
+def test_the_sentence_that_points_back_to_a_quoted_one_comes_along(service):
+    # 'Zij pleit ... (mantel)zorg ...' is quoted though it is not the best sentence; the next one says that this
+    # leave does not exist yet, which is the answer.
+    answer = service.ask("Can I take care leave for my sick mother as an alderman?")
+    assert answer.route is Route.answer, answer.answer
+    assert "(mantel)zorg" in answer.answer and "bestaan nu nog niet voor wethouders" in answer.answer, answer.answer
+
+
+def test_a_date_alone_over_a_posts_title_is_never_quoted():
+    # A list of blog posts puts each post's date on a line of its own ('2015 24 dec'): quoted alone, it says
+    # nothing of what happened then, and it stands above the title of the post it dates.
+    text = ("## De gemeentesecretaris anno 2016\n\n- 2015 24 dec\n\n"
+            "De Omgevingswet geeft het lokaal bestuur ruimte om zelf te kiezen.")
+    passages = [Passage(Chunk("c1", DocumentInfo(doc_id="blog", title="Effectief bestuur", source="blog.md"), text,
+                              None, 1, 0, "1"))]
+    lexicon = BM25Index([text, "Het verlof van de wethouder."], Tokenizer())
+    draft = ExtractiveGenerator.fitted().generate("wanneer verscheen dat stuk over de omgevingswet?", passages,
+                                                  lexicon)
+    assert "Omgevingswet" in draft.text and "24 dec" not in draft.text, draft.text
+
+
 def test_a_list_named_by_its_heading_and_its_documents_title_comes_whole(service):
     answer = service.ask("Welke don'ts staan er op de hulpkaart collegecrisis?")
     assert answer.route is Route.answer, answer.answer

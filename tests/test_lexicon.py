@@ -124,6 +124,10 @@ def test_a_word_of_no_known_root_stays_unknown(lexicon):
     ("Hoeveel weken verlof krijg ik?", "Het verlof duurt zestien weken.", True),
     ("Hoeveel weken verlof krijg ik?", "De uitkering is 80 procent.", False),
     ("Hoeveel dagen studieverlof krijg ik?", "tussen zes en vier weken voor de bevalling", False),  # not the unit asked
+    # two things asked: the unit of the one does not bar the share the other asks for
+    ("Welk percentage krijg ik, en na hoeveel maanden moet ik solliciteren?",
+     "Het eerste jaar bedraagt de uitkering 80 procent.", True),
+    ("Welk percentage krijg ik, en na hoeveel maanden moet ik solliciteren?", "De uitkering duurt 2 jaar.", False),
     ("Sinds wanneer bestaat de vereniging?", "In de twintig jaar dat de vereniging bestaat", False),  # a year asked
     ("Sinds wanneer bestaat de vereniging?", "De vereniging werd opgericht in 2004.", True),
     ("Vanaf wanneer moet ik solliciteren?", "Drie maanden na uw vertrek begint de sollicitatieplicht.", True),

@@ -23,7 +23,7 @@ from assistant.generators.grounding import number_value
 from assistant.language import NUMBER_WORDS, asking_part, compound_match, coverage, question_parts
 from assistant.models import Citation, Passage
 from assistant.routing import instructs
-from assistant.sentences import Sentence, split
+from assistant.sentences import POINTS_BACK, Sentence, split
 
 RANKER_PATH = MODELS_DIR / "sentence_ranker.json"
 
@@ -135,13 +135,17 @@ _UNITS = {word: "|".join(words) for words in _UNIT_WORDS for word in words}
 _UNIT_ASKED = re.compile(_UNIT_QUESTION, re.I)
 
 
+_TIME_WORD = re.compile(rf"\b{_TIME}\b", re.I)
+
+
 def holds_kind_asked(question: str, sentence: str) -> bool:
-    """Whether the question asks for a duration, date, share or number, and the sentence holds one (of the unit
-    asked, when it names one)."""
+    """Whether the question asks for a duration, date, share or number, and the sentence holds one; an amount of
+    time only in the unit asked, when the question names one. What holds no amount of time answers a kind of its
+    own ('80 procent' for 'welk percentage ..., en na hoeveel maanden ...?')."""
     unit = _UNIT_ASKED.search(question)
-    if unit and not re.search(rf"\b{_AMOUNT}\s+({_UNITS[unit.group(3).lower()]})\b", sentence, re.I):
-        return False
-    return any(asked.search(question) and held.search(sentence) for asked, held in _ANSWER_KINDS)
+    wanted = re.compile(rf"\b({_UNITS[unit.group(3).lower()]})\b", re.I) if unit else None
+    return any(wanted is None or not _TIME_WORD.search(held.group(0)) or wanted.search(held.group(0))
+               for asked, kind in _ANSWER_KINDS if asked.search(question) for held in kind.finditer(sentence))
 
 
 # 'Wat is een denksessie?', 'Waar staat VUCA voor?', 'Wat houdt het vangnet in?': the term whose definition is
@@ -192,6 +196,9 @@ SUMMARY_KINDS = frozenset({"regel"})
 RESTATES = 0.93
 
 _WORD = re.compile(r"\w+")
+# A line of numbers and month names only: the date of a post in a list of posts ('6 okt', '2015 24 dec').
+_BARE_DATE = re.compile(rf"^(?:(?:\d{{1,4}}|{_MONTHS}|(?:jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?)\s*)+$",
+                        re.IGNORECASE)
 _COUNT = re.compile(rf"\b(\d+|{NUMBER_WORDS})\b", re.IGNORECASE)
 
 # How many sentences to quote, chosen by `wijzer fit` and kept with the ranker.
@@ -330,6 +337,8 @@ def candidates(question: str, passages: list[Passage], lexicon: BM25Index, focus
                 continue
             if instructs(sentence.text):
                 continue  # a document that tries to instruct the assistant is not quoted as if it answered
+            if _BARE_DATE.match(sentence.text):
+                continue  # a date alone ('2015 24 dec' over a blog post's title) says nothing of what happened then
             above = set(lexicon.tokenize(f"{sentence.heading} {sentence.label}"))
             lexical = _cover(weights, words, above | document, sentence.is_item)
             heading = _heading_fit(weights, above)
@@ -419,6 +428,7 @@ class ExtractiveGenerator:
         naming |= {id(c) for c in named}
         chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio), naming)
         chosen += self._continuation(scored[0], found, chosen)
+        chosen += self._pointed_back(chosen, found)
         chosen += self._restated_sources(chosen, found, passages)
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(_once(chosen), passages)
@@ -531,6 +541,21 @@ class ExtractiveGenerator:
         if after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading:
             return []
         return [after]
+
+    @staticmethod
+    def _pointed_back(chosen: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+        """For each chosen sentence, the one right after it under the same heading when that one points back to it
+        ('Zij pleit voor (mantel)zorgverlof ... Deze vormen van verlof bestaan nu nog niet voor wethouders.'): it
+        says what holds of what the chosen sentence named."""
+        at = {(c.passage, c.position): c for c in found}
+        extra: list[Candidate] = []
+        for c in chosen:
+            after = at.get((c.passage, c.position + 1))
+            if (c.is_item or after is None or after.is_item or after in chosen or after in extra
+                    or after.sentence.heading != c.sentence.heading or not POINTS_BACK.match(after.text)):
+                continue
+            extra.append(after)
+        return extra
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float,
                          naming: set[int] = frozenset()) -> list[Candidate]:
