@@ -202,6 +202,9 @@ def test_damage_to_the_askers_things_or_a_threat_in_one_word_is_a_threat(questio
     ("Een raadslid beweert dat ik de buurman voorrang gaf bij een vergunning", "integrity"),
     ("Mijn partij wil dat ik mijn portefeuille neerleg", "crisis"),
     ("De collegeploeg is vanochtend uit elkaar gevallen", "crisis"),
+    # the college at odds within itself (session 52)
+    ("Onze collegeploeg zit al weken op scherp, zo gaat het niet langer", "crisis"),
+    ("De burgemeester en ik spreken sinds de begrotingsruzie niet meer met elkaar", "crisis"),
     # hope or zest gone, sleep lost to worry: distress without the words burn-out or depressed (session 33)
     ("ik zag er de laatste tijd geen uitweg meer in", "distress"),
     ("heb sinds de verkiezingen nergens meer zin in en pieker de hele dag", "distress"),
