@@ -427,8 +427,7 @@ class ExtractiveGenerator:
         naming = {id(c) for c in chosen if c.is_item and {w.lower() for w in _WORD.findall(c.text)} <= asked}
         naming |= {id(c) for c in named}
         chosen = self._with_list_items(chosen, found, best + math.log(self.sibling_ratio), naming)
-        chosen += self._continuation(scored[0], found, chosen)
-        chosen += self._pointed_back(chosen, found)
+        chosen += self._followers(scored[0], chosen, found)
         chosen += self._restated_sources(chosen, found, passages)
         chosen.sort(key=lambda c: (c.passage, c.position))
         draft = self._format(_once(chosen), passages)
@@ -529,32 +528,30 @@ class ExtractiveGenerator:
         return extra
 
     @staticmethod
-    def _continuation(best: Candidate, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-        """The sentence right after the best one under the same heading, when it is not quoted yet: it goes on
-        about what the best one named, and often holds what was asked ('Een wethouder moet in de gemeente wonen
-        (ingezetenschap). De gemeenteraad kan ontheffing verlenen.'). (Until session 22 only a sentence that
-        pointed back, 'Het ...', 'Zij ...', came along; any next sentence carried 6 more of 847 questions' facts
-        and lost none.)"""
-        if best.is_item:
-            return []
-        after = next((c for c in found if c.passage == best.passage and c.position == best.position + 1), None)
-        if after is None or after in chosen or after.is_item or after.sentence.heading != best.sentence.heading:
-            return []
-        return [after]
-
-    @staticmethod
-    def _pointed_back(chosen: list[Candidate], found: list[Candidate]) -> list[Candidate]:
-        """For each chosen sentence, the one right after it under the same heading when that one points back to it
-        ('Zij pleit voor (mantel)zorgverlof ... Deze vormen van verlof bestaan nu nog niet voor wethouders.'): it
-        says what holds of what the chosen sentence named."""
+    def _followers(best: Candidate, chosen: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+        """Sentences right after chosen ones under the same heading, not quoted yet. After the best one, always: it
+        goes on about what the best one named, and often holds what was asked ('Een wethouder moet in de gemeente
+        wonen (ingezetenschap). De gemeenteraad kan ontheffing verlenen.'; until session 22 only one that pointed
+        back came along; any next sentence carried 6 more of 847 questions' facts and lost none). After any other
+        chosen one, and after the best one's follower, only when it points back ('Zij pleit voor (mantel)zorgverlof
+        ... Deze vormen van verlof bestaan nu nog niet voor wethouders.'): it says what holds of what that one
+        named."""
         at = {(c.passage, c.position): c for c in found}
+
+        def after(c: Candidate) -> Candidate | None:
+            nxt = at.get((c.passage, c.position + 1))
+            if c.is_item or nxt is None or nxt.is_item or nxt.sentence.heading != c.sentence.heading:
+                return None
+            return nxt
+
         extra: list[Candidate] = []
-        for c in chosen:
-            after = at.get((c.passage, c.position + 1))
-            if (c.is_item or after is None or after.is_item or after in chosen or after in extra
-                    or after.sentence.heading != c.sentence.heading or not POINTS_BACK.match(after.text)):
-                continue
-            extra.append(after)
+        follower = after(best)
+        if follower is not None and follower not in chosen:
+            extra.append(follower)
+        for c in [*chosen, *extra]:
+            nxt = after(c)
+            if nxt is not None and nxt not in chosen and nxt not in extra and POINTS_BACK.match(nxt.text):
+                extra.append(nxt)
         return extra
 
     def _with_list_items(self, chosen: list[Candidate], found: list[Candidate], good_enough: float,
